@@ -1,0 +1,77 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+/** Every environment variable Slipway reads, parsed once. */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  SLIPWAY_EDGE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  SLIPWAY_DATA_DIR: z.string().default(".slipway"),
+  /** When set, PostgreSQL replaces the embedded PGlite store. */
+  DATABASE_URL: z.string().url().optional(),
+  /** 32 bytes, base64 or hex. Without it a 0600 key file in the data dir is used (and made on first start). */
+  SLIPWAY_MASTER_KEY: z.string().optional(),
+  /** smtp://user:pass@host:port; without it mail is held in the instance outbox. */
+  SLIPWAY_SMTP_URL: z.string().url().optional(),
+  SLIPWAY_MAIL_FROM: z.string().default("Slipway <slipway@localhost>"),
+  /** The address people reach the dashboard at, used in links inside emails. */
+  SLIPWAY_PUBLIC_URL: z.string().url().optional(),
+  SLIPWAY_EDGE_DOMAIN: z.string().default("localhost"),
+  SLIPWAY_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Sign-in attempts allowed per IP and per account in each window. */
+  SLIPWAY_SIGNIN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
+  SLIPWAY_SIGNIN_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  SLIPWAY_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** Requests per minute per client on the API as a whole. */
+  SLIPWAY_API_RATE_LIMIT: z.coerce.number().int().min(1).default(1200),
+  /** Where the built dashboard lives; the server serves it at /. */
+  SLIPWAY_WEB_DIST: z.string().optional(),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  edgePort: number;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  masterKey: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  publicUrl: string;
+  edgeDomain: string;
+  logLevel: z.infer<typeof envSchema>["SLIPWAY_LOG_LEVEL"];
+  signInLimits: { perIp: number; perAccount: number; windowSeconds: number };
+  apiRateLimit: number;
+  webDist: string;
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const port = overrides.port ?? e.PORT;
+  return {
+    port,
+    host: e.HOST,
+    edgePort: e.SLIPWAY_EDGE_PORT,
+    dataDir: resolve(e.SLIPWAY_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    masterKey: e.SLIPWAY_MASTER_KEY,
+    smtpUrl: e.SLIPWAY_SMTP_URL,
+    mailFrom: e.SLIPWAY_MAIL_FROM,
+    publicUrl: e.SLIPWAY_PUBLIC_URL ?? `http://localhost:${port}`,
+    edgeDomain: e.SLIPWAY_EDGE_DOMAIN,
+    logLevel: e.SLIPWAY_LOG_LEVEL,
+    signInLimits: {
+      perIp: e.SLIPWAY_SIGNIN_LIMIT_PER_IP,
+      perAccount: e.SLIPWAY_SIGNIN_LIMIT_PER_ACCOUNT,
+      windowSeconds: e.SLIPWAY_SIGNIN_WINDOW_SECONDS,
+    },
+    apiRateLimit: e.SLIPWAY_API_RATE_LIMIT,
+    webDist: e.SLIPWAY_WEB_DIST ?? resolve(import.meta.dirname, "../../web/dist"),
+    ...overrides,
+  };
+}

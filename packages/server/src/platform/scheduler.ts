@@ -1,0 +1,95 @@
+import { Cron } from "croner";
+import { and, eq, lte, sql } from "drizzle-orm";
+import type { z } from "zod";
+import type { Db } from "./db.ts";
+import type { Logger } from "./logger.ts";
+import { cronSchedules } from "./platform.tables.ts";
+import type { JobDefinition, Queue } from "./queue.ts";
+
+export type Scheduler = ReturnType<typeof createScheduler>;
+
+/** The next time a cron expression fires after `from`, in UTC. Throws on a bad expression. */
+export function nextCronRun(expression: string, from = new Date()): Date {
+  const next = new Cron(expression, { timezone: "UTC", paused: true }).nextRun(from);
+  if (!next) throw new Error(`cron expression "${expression}" never fires`);
+  return next;
+}
+
+/**
+ * Cron on the store: each schedule's next run time is a row. Whichever node locks a due row
+ * first enqueues its job, with a dedupe key for that slot, and moves the row to the next run;
+ * the others skip it. A slot missed while everything was down runs once, not once per slot.
+ */
+export function createScheduler(deps: { db: Db; queue: Queue; logger: Logger; tickMs?: number }) {
+  // biome-ignore lint/suspicious/noExplicitAny: schedules point at jobs of any payload type.
+  const jobsByName = new Map<string, JobDefinition<any>>();
+  let timer: NodeJS.Timeout | null = null;
+
+  async function schedule<S extends z.ZodTypeAny>(
+    name: string,
+    expression: string,
+    job: JobDefinition<S>,
+    payload: z.infer<S>,
+  ): Promise<void> {
+    const nextRunAt = nextCronRun(expression);
+    jobsByName.set(job.name, job);
+    await deps.db
+      .insert(cronSchedules)
+      .values({ name, expression, jobName: job.name, payload, nextRunAt })
+      .onConflictDoUpdate({
+        target: cronSchedules.name,
+        // Keep the pending slot unless the expression changed.
+        set: {
+          jobName: job.name,
+          payload,
+          nextRunAt: sql`case when ${cronSchedules.expression} = ${expression} then ${cronSchedules.nextRunAt} else ${nextRunAt} end`,
+          expression,
+        },
+      });
+  }
+
+  async function unschedule(name: string): Promise<void> {
+    await deps.db.delete(cronSchedules).where(eq(cronSchedules.name, name));
+  }
+
+  async function tick(now = new Date()): Promise<number> {
+    let fired = 0;
+    await deps.db.transaction(async (tx) => {
+      const due = await tx
+        .select()
+        .from(cronSchedules)
+        .where(lte(cronSchedules.nextRunAt, now))
+        .for("update", { skipLocked: true });
+      for (const row of due) {
+        const job = jobsByName.get(row.jobName);
+        if (!job) continue;
+        await deps.queue.enqueue(tx, job, row.payload, {
+          dedupeKey: `cron:${row.name}:${row.nextRunAt.toISOString()}`,
+        });
+        await tx
+          .update(cronSchedules)
+          .set({ lastRunAt: row.nextRunAt, nextRunAt: nextCronRun(row.expression, now) })
+          .where(and(eq(cronSchedules.name, row.name), eq(cronSchedules.nextRunAt, row.nextRunAt)));
+        fired++;
+      }
+    });
+    return fired;
+  }
+
+  return {
+    schedule,
+    unschedule,
+    tick,
+    list: () => deps.db.select().from(cronSchedules),
+    start(): void {
+      const tickMs = deps.tickMs ?? 1000;
+      timer = setInterval(() => {
+        tick().catch((error) => deps.logger.error({ err: error }, "scheduler tick failed"));
+      }, tickMs);
+    },
+    stop(): void {
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
+  };
+}
