@@ -25,7 +25,13 @@ declare module "fastify" {
     actor: Actor;
     team: TeamAccess | null;
   }
+  interface FastifyInstance {
+    /** Every /api/v1 route with the access it declared; the access matrix test walks it. */
+    declaredRoutes: DeclaredRoute[];
+  }
 }
+
+export type DeclaredRoute = { method: string; url: string; access: RouteAccess };
 
 export type HttpApp = FastifyInstance<
   import("node:http").Server,
@@ -110,11 +116,16 @@ export async function createHttpApp(options: {
   app.decorateRequest("actor", null as never);
   app.decorateRequest("team", null);
 
+  app.decorate("declaredRoutes", [] as DeclaredRoute[]);
   // A route that forgets to say who may call it is a bug; refuse to start with it.
   app.addHook("onRoute", (route) => {
     const url = route.url;
     if (!url.startsWith("/api/v1")) return;
-    if (!route.config?.access) throw new Error(`route ${route.method} ${url} declares no access`);
+    const access = route.config?.access;
+    if (!access) throw new Error(`route ${route.method} ${url} declares no access`);
+    for (const method of [route.method].flat()) {
+      if (method !== "HEAD") app.declaredRoutes.push({ method, url, access });
+    }
   });
 
   app.addHook("preValidation", async (request, reply) => {
@@ -123,7 +134,11 @@ export async function createHttpApp(options: {
     request.actor = await options.access.authenticate(request);
     if (access === "public") return;
     const actor = request.actor;
-    if (actor.type === "anonymous") return sendError(reply, "unauthenticated", "sign in or send an API token");
+    if (actor.type === "anonymous") {
+      return request.headers.authorization
+        ? sendError(reply, "unauthenticated", "the API token is invalid, expired or revoked")
+        : sendError(reply, "unauthenticated", "sign in or send an API token");
+    }
     if (access === "signed-in") return;
     if (access === "session") {
       if (actor.type === "token") {

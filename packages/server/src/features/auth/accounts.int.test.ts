@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  call,
+  cookieFrom,
+  signUp,
+  startTestPlatform,
+  strongPassword,
+  type TestPlatform,
+  testStores,
+} from "../../testing/harness.ts";
+
+describe.each(testStores)("accounts on %s", (store) => {
+  let platform: TestPlatform;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform(store, { signInLimits: { perIp: 1000, perAccount: 3, windowSeconds: 900 } });
+  });
+  afterAll(() => platform?.destroy());
+
+  const signIn = (email: string, password: string) =>
+    call(platform.url, "POST", "/api/auth/sign-in/email", { body: { email, password } });
+
+  it("makes the first account the instance owner, and only the first", async () => {
+    expect((await call(platform.url, "GET", "/api/v1/system/setup")).body.hasOwner).toBe(false);
+    const first = await signUp(platform.url, { name: "Ada" });
+    const second = await signUp(platform.url);
+    expect((await first.call("GET", "/api/v1/me")).body.user.isInstanceOwner).toBe(true);
+    expect((await second.call("GET", "/api/v1/me")).body.user.isInstanceOwner).toBe(false);
+    expect((await call(platform.url, "GET", "/api/v1/system/setup")).body.hasOwner).toBe(true);
+  });
+
+  it("gives every new account a personal team it owns", async () => {
+    const user = await signUp(platform.url, { name: "Grace" });
+    const me = (await user.call("GET", "/api/v1/me")).body;
+    expect(me.teams).toHaveLength(1);
+    expect(me.teams[0]).toMatchObject({ isPersonal: true, role: "owner", name: "Grace's projects" });
+  });
+
+  it("refuses weak, common and short passwords at sign-up", async () => {
+    for (const password of ["short1!", "password1234", "qwertyuiop123"]) {
+      const res = await call(platform.url, "POST", "/api/auth/sign-up/email", {
+        body: { email: `weak-${password}@example.com`, name: "Weak", password },
+      });
+      expect(res.status, password).toBe(400);
+    }
+  });
+
+  it("refuses a second account with the same email, whatever its case", async () => {
+    const user = await signUp(platform.url);
+    const res = await call(platform.url, "POST", "/api/auth/sign-up/email", {
+      body: { email: user.email.toUpperCase(), name: "Copy", password: strongPassword },
+    });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+  });
+
+  it("sets an httpOnly SameSite session cookie", async () => {
+    const user = await signUp(platform.url);
+    const res = await signIn(user.email, strongPassword);
+    expect(res.status).toBe(200);
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith("slipway.session_token="));
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+  });
+
+  it("locks an account after repeated wrong passwords, but not other accounts", async () => {
+    const victim = await signUp(platform.url);
+    const bystander = await signUp(platform.url);
+    for (let i = 0; i < 3; i++) expect((await signIn(victim.email, "wrong-password-123")).status).toBe(401);
+    const locked = await signIn(victim.email, strongPassword);
+    expect(locked.status).toBe(429);
+    expect(locked.body.error.code).toBe("rate_limited");
+    expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await signIn(bystander.email, strongPassword)).status).toBe(200);
+  });
+
+  it("limits sign-in attempts per IP across accounts", async () => {
+    const strict = await startTestPlatform(store, { signInLimits: { perIp: 5, perAccount: 100, windowSeconds: 900 } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const res = await call(strict.url, "POST", "/api/auth/sign-in/email", {
+          body: { email: `nobody${i}@example.com`, password: "wrong-password-123" },
+        });
+        statuses.push(res.status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+    } finally {
+      await strict.destroy();
+    }
+  });
+
+  it("resets a password through the mail outbox and signs out the old sessions", async () => {
+    const fresh = await startTestPlatform(store);
+    try {
+      const owner = await signUp(fresh.url);
+      const user = await signUp(fresh.url);
+      const requested = await call(fresh.url, "POST", "/api/auth/request-password-reset", {
+        body: { email: user.email, redirectTo: "/reset-password" },
+      });
+      expect(requested.status).toBe(200);
+      const list = await owner.call("GET", "/api/v1/system/mail");
+      const message = list.body.items.find((m: { to: string }) => m.to === user.email);
+      expect(message).toMatchObject({ subject: "Reset your Slipway password", status: "held" });
+      // Only the instance owner reads the outbox.
+      expect((await user.call("GET", "/api/v1/system/mail")).status).toBe(403);
+      const detail = await owner.call("GET", `/api/v1/system/mail/${message.id}`);
+      const link = /(http\S+reset-password\S+)/.exec(detail.body.text)?.[1];
+      expect(link).toBeDefined();
+      const followed = await fetch(
+        new URL(new URL(link as string).pathname + new URL(link as string).search, fresh.url),
+        {
+          redirect: "manual",
+        },
+      );
+      const target = new URL(followed.headers.get("location") ?? "", fresh.url);
+      const token = target.searchParams.get("token");
+      expect(target.pathname).toBe("/reset-password");
+      expect(token).toBeTruthy();
+      const reset = await call(fresh.url, "POST", "/api/auth/reset-password", {
+        body: { token, newPassword: "a-brand-new-passphrase-42" },
+      });
+      expect(reset.status).toBe(200);
+      expect((await user.call("GET", "/api/v1/me")).status).toBe(401);
+      expect(
+        (
+          await call(fresh.url, "POST", "/api/auth/sign-in/email", {
+            body: { email: user.email, password: strongPassword },
+          })
+        ).status,
+      ).toBe(401);
+      expect(
+        (
+          await call(fresh.url, "POST", "/api/auth/sign-in/email", {
+            body: { email: user.email, password: "a-brand-new-passphrase-42" },
+          })
+        ).status,
+      ).toBe(200);
+      // The token works once.
+      const again = await call(fresh.url, "POST", "/api/auth/reset-password", {
+        body: { token, newPassword: "yet-another-passphrase-77" },
+      });
+      expect(again.status).toBe(400);
+    } finally {
+      await fresh.destroy();
+    }
+  });
+
+  it("changes a password and signs out everywhere", async () => {
+    const user = await signUp(platform.url);
+    const otherSignIn = await signIn(user.email, strongPassword);
+    expect(otherSignIn.status).toBe(200);
+    const otherDevice = cookieFrom(otherSignIn.headers);
+    expect((await call(platform.url, "GET", "/api/v1/me", { cookie: otherDevice })).status).toBe(200);
+    const changed = await call(platform.url, "POST", "/api/auth/change-password", {
+      cookie: user.cookie,
+      body: { currentPassword: strongPassword, newPassword: "another-long-passphrase-31", revokeOtherSessions: true },
+    });
+    expect(changed.status).toBe(200);
+    expect((await call(platform.url, "GET", "/api/v1/me", { cookie: otherDevice })).status).toBe(401);
+    const current = cookieFrom(changed.headers) || user.cookie;
+    expect((await call(platform.url, "GET", "/api/v1/me", { cookie: current })).status).toBe(200);
+    const revoked = await call(platform.url, "POST", "/api/auth/revoke-sessions", { cookie: current, body: {} });
+    expect(revoked.status).toBe(200);
+    expect((await call(platform.url, "GET", "/api/v1/me", { cookie: current })).status).toBe(401);
+  });
+
+  it("keeps accounts and sessions across a restart on the same data", async () => {
+    const user = await signUp(platform.url);
+    platform = await platform.restart();
+    expect((await call(platform.url, "GET", "/api/v1/me", { cookie: user.cookie })).status).toBe(200);
+    expect((await signIn(user.email, strongPassword)).status).toBe(200);
+  });
+});
