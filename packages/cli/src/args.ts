@@ -27,11 +27,16 @@ export type CommandSpec = {
   examples?: readonly string[];
 };
 
+type FlagScalar<F extends FlagSpec> = F["type"] extends "integer"
+  ? number
+  : F["choices"] extends readonly (infer C)[]
+    ? C
+    : string;
 type FlagValue<F extends FlagSpec> = F["type"] extends "boolean"
   ? boolean
   : F["repeatable"] extends true
-    ? (F["type"] extends "integer" ? number : string)[]
-    : (F["type"] extends "integer" ? number : string) | (F["required"] extends true ? never : undefined);
+    ? FlagScalar<F>[]
+    : FlagScalar<F> | (F["required"] extends true ? never : undefined);
 
 type ArgValues<A> = { [K in keyof A]: A[K] extends { required: true } ? string : string | undefined };
 type FlagValues<F> = { [K in keyof F]: F[K] extends FlagSpec ? FlagValue<F[K]> : never };
@@ -48,8 +53,12 @@ export type Command<S extends CommandSpec = CommandSpec> = S & {
 
 export type CommandGroup = { name: string; summary: string; commands: readonly Command[] };
 
-export function defineCommand<const S extends CommandSpec>(command: Command<S>): Command<S> {
-  return command;
+/** Pairs a spec with its handler; the spec types the parsed `args` and `flags` the handler gets. */
+export function defineCommand<const S extends CommandSpec>(
+  spec: S,
+  run: (client: Client, input: ParsedArgs<S>) => Promise<number>,
+): Command<S> {
+  return { ...spec, run };
 }
 
 /** Flags every command takes; `--help` is handled before the command runs. */

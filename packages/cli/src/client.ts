@@ -19,7 +19,12 @@ export class ApiError extends CliError {
   readonly requestId: string;
 
   constructor(status: number, body: z.infer<typeof errorBodySchema>["error"], hint: string | undefined) {
-    super(`${body.message} (${body.code}, request ${body.requestId})`, { hint });
+    // The server's 401 text speaks to browsers; the CLI always sent a token, so say what went wrong with it.
+    const message =
+      body.code === "unauthenticated"
+        ? "the API token was not accepted: it may be revoked, expired or mistyped"
+        : body.message;
+    super(`${message} (${body.code}, request ${body.requestId})`, { hint });
     this.name = "ApiError";
     this.status = status;
     this.code = body.code;
@@ -121,9 +126,10 @@ export class Client {
 
   #hintFor(code: ErrorCode): string | undefined {
     if (code === "unauthenticated") {
-      return this.settings.tokenSource === "env"
-        ? "the token in SLIPWAY_TOKEN was not accepted"
-        : "run `slipway login` with a valid token";
+      const { tokenSource } = this.settings;
+      if (tokenSource === "env") return "the token comes from SLIPWAY_TOKEN";
+      if (tokenSource === "config") return "run `slipway login` with a valid token";
+      return undefined;
     }
     if (code === "forbidden") return "ask a team admin for the permission, or use a token that has that scope";
     return undefined;

@@ -42,7 +42,7 @@ export function renderGroupHelp(group: CommandGroup): string {
 /** `path` is how the command is typed after `slipway`, e.g. `tokens create`. */
 export function renderCommandHelp(path: string, command: Command): string {
   const args = Object.entries(command.args ?? {});
-  const flags = Object.entries({ ...command.flags, ...globalFlags });
+  const flags: [string, FlagSpec][] = Object.entries({ ...command.flags, ...globalFlags });
   const usage = [
     `slipway ${path}`,
     ...args.map(([name, arg]) => (arg.required ? `<${name}>` : `[${name}]`)),
@@ -53,9 +53,7 @@ export function renderCommandHelp(path: string, command: Command): string {
     command.summary,
     `Usage: ${usage.join(" ")}`,
     command.description,
-    args.length > 0
-      ? `Arguments:\n${columns(args.map(([name, arg]) => [`<${name}>`, arg.description]))}`
-      : undefined,
+    args.length > 0 ? `Arguments:\n${columns(args.map(([name, arg]) => [`<${name}>`, arg.description]))}` : undefined,
     `Options:\n${columns(flags.map(([name, flag]) => [flagUsage(name, flag), describeFlag(flag)]))}`,
     command.examples?.length ? `Examples:\n${command.examples.map((e) => `  $ ${e}`).join("\n")}` : undefined,
   ]);
@@ -82,9 +80,7 @@ function sections(parts: readonly (string | undefined)[]): string {
 function columns(rows: readonly [string, string][]): string {
   const width = Math.max(...rows.map(([left]) => left.length)) + 2;
   const indent = " ".repeat(width + 2);
-  return rows
-    .map(([left, right]) => `  ${left.padEnd(width)}${right.split("\n").join(`\n${indent}`)}`)
-    .join("\n");
+  return rows.map(([left, right]) => `  ${left.padEnd(width)}${right.split("\n").join(`\n${indent}`)}`).join("\n");
 }
 
 function wrap(text: string, width: number): string[] {

@@ -1,5 +1,6 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
+import type { FastifyRequest } from "fastify";
 import { type Config, loadConfig } from "./config.ts";
 import { createEdgeServer } from "./edge/edge-server.ts";
 import { registerAccountRoutes } from "./features/account/account.routes.ts";
@@ -12,6 +13,7 @@ import { registerTeamRoutes } from "./features/teams/teams.routes.ts";
 import { createPersonalTeam, resolveTeamAccess } from "./features/teams/teams.service.ts";
 import { registerTokenRoutes } from "./features/tokens/tokens.routes.ts";
 import { authenticateToken } from "./features/tokens/tokens.service.ts";
+import type { Actor } from "./platform/access.ts";
 import { recordAudit } from "./platform/audit.ts";
 import { openStore, pingStore } from "./platform/db.ts";
 import { createHttpApp } from "./platform/http.ts";
@@ -54,6 +56,14 @@ export async function startPlatform(config: Config = loadConfig()) {
     },
   });
 
+  async function authenticate(request: FastifyRequest): Promise<Actor> {
+    const header = request.headers.authorization;
+    if (header?.startsWith("Bearer "))
+      return (await authenticateToken(header.slice(7).trim(), db)) ?? { type: "anonymous" };
+    const session = await auth.api.getSession({ headers: new Headers({ cookie: request.headers.cookie ?? "" }) });
+    return session ? { type: "user", userId: session.user.id, email: session.user.email } : { type: "anonymous" };
+  }
+
   let isDraining = false;
   const app = await createHttpApp({
     logger,
@@ -91,7 +101,7 @@ export async function startPlatform(config: Config = loadConfig()) {
   });
   app.get("/api/v1/openapi.json", { config: { access: "public" }, schema: { hide: true } }, async () => app.swagger());
 
-  registerAuthRoutes(app, { auth, db, signInLimits: config.signInLimits });
+  registerAuthRoutes(app, { auth, db, authenticate, signInLimits: config.signInLimits });
   registerAccountRoutes(app, { db });
   registerSystemRoutes(app, {
     db,

@@ -5,24 +5,26 @@ import { describeTeam } from "../current-team.ts";
 import { UsageError } from "../errors.ts";
 import { readSecret } from "../prompt.ts";
 
-export const login = defineCommand({
-  name: "login",
-  summary: "Sign in to a Slipway server with an API token",
-  description: [
-    "Create a token in the dashboard (team settings, API tokens) and paste it at the prompt;",
-    "piped input is read too. The token is checked with the server before it is saved",
-    "to the config file, which only you can read.",
-  ].join("\n"),
-  flags: {
-    api: {
-      type: "string",
-      placeholder: "url",
-      description: "Server URL (default: SLIPWAY_API, the saved server, or http://localhost:3000)",
+export const login = defineCommand(
+  {
+    name: "login",
+    summary: "Sign in to a Slipway server with an API token",
+    description: [
+      "Create a token in the dashboard (team settings, API tokens) and paste it at the prompt;",
+      "piped input is read too. The token is checked with the server before it is saved",
+      "to the config file, which only you can read.",
+    ].join("\n"),
+    flags: {
+      api: {
+        type: "string",
+        placeholder: "url",
+        description: "Server URL (default: SLIPWAY_API, the saved server, or http://localhost:3000)",
+      },
+      token: { type: "string", description: "The API token; visible in your shell history, so prefer the prompt" },
     },
-    token: { type: "string", description: "The API token; visible in your shell history, so prefer the prompt" },
+    examples: ["slipway login", "slipway login --api https://slipway.example.com", "slipway login < token.txt"],
   },
-  examples: ["slipway login", "slipway login --api https://slipway.example.com", "slipway login < token.txt"],
-  async run(client, { flags }) {
+  async (client, { flags }) => {
     const { output, settings } = client;
     const api = parseApiUrl(flags.api ?? settings.api);
     const token = (flags.token ?? (await readSecret(client.streams, "API token: "))).trim();
@@ -47,7 +49,7 @@ export const login = defineCommand({
     if (settings.tokenSource === "env") output.warn("SLIPWAY_TOKEN is set and takes precedence over the saved token");
     return 0;
   },
-});
+);
 
 function parseApiUrl(value: string): string {
   const url = URL.canParse(value) ? new URL(value) : undefined;

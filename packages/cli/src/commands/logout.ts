@@ -1,11 +1,13 @@
 import { defineCommand } from "../args.ts";
 import { readConfig, updateConfig } from "../config.ts";
 
-export const logout = defineCommand({
-  name: "logout",
-  summary: "Forget the saved token",
-  description: "Removes the token from the config file. The token itself keeps working until it is revoked.",
-  async run(client) {
+export const logout = defineCommand(
+  {
+    name: "logout",
+    summary: "Forget the saved token",
+    description: "Removes the token from the config file. The token itself keeps working until it is revoked.",
+  },
+  async (client) => {
     const { output, settings } = client;
     const config = await readConfig(settings.configPath);
     const wasLoggedIn = config.token !== undefined;
@@ -19,4 +21,4 @@ export const logout = defineCommand({
     if (settings.tokenSource === "env") output.warn("SLIPWAY_TOKEN is still set, so commands keep using it");
     return 0;
   },
-});
+);

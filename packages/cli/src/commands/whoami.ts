@@ -2,10 +2,12 @@ import { meSchema } from "@slipway/contracts";
 import { defineCommand } from "../args.ts";
 import { describeTeam, findTeam } from "../current-team.ts";
 
-export const whoami = defineCommand({
-  name: "whoami",
-  summary: "Show who you are signed in as, and the current team",
-  async run(client) {
+export const whoami = defineCommand(
+  {
+    name: "whoami",
+    summary: "Show who you are signed in as, and the current team",
+  },
+  async (client) => {
     const { output, settings } = client;
     const me = await client.get("/api/v1/me", meSchema, { progress: "Checking your token" });
     const ref = settings.team ?? me.token?.teamId;
@@ -19,4 +21,4 @@ export const whoami = defineCommand({
     });
     return 0;
   },
-});
+);

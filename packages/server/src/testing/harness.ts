@@ -86,6 +86,7 @@ export type Session = {
   email: string;
   cookie: string;
   personalTeamId: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back.
   call: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
 };
 

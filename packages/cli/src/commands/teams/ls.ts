@@ -5,10 +5,12 @@ import { findTeam } from "../../current-team.ts";
 
 const teamListSchema = z.object({ items: z.array(teamSchema) });
 
-export const teamsLs = defineCommand({
-  name: "ls",
-  summary: "List the teams you can work in; * marks the current one",
-  async run(client) {
+export const teamsLs = defineCommand(
+  {
+    name: "ls",
+    summary: "List the teams you can work in; * marks the current one",
+  },
+  async (client) => {
     const { output, settings } = client;
     const { items } = await client.get("/api/v1/teams", teamListSchema, { progress: "Loading teams" });
     const ref = settings.team ?? (await client.get("/api/v1/me", meSchema)).token?.teamId;
@@ -24,4 +26,4 @@ export const teamsLs = defineCommand({
     });
     return 0;
   },
-});
+);

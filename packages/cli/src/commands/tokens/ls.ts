@@ -1,5 +1,6 @@
 import { type ApiToken, apiTokenSchema, pageOf } from "@slipway/contracts";
 import { defineCommand } from "../../args.ts";
+import type { Client } from "../../client.ts";
 import { resolveCurrentTeam } from "../../current-team.ts";
 import { formatDate } from "../../output.ts";
 
@@ -7,10 +8,12 @@ const tokenPageSchema = pageOf(apiTokenSchema);
 /** The most the API returns in one page. */
 const pageSize = 100;
 
-export const tokensLs = defineCommand({
-  name: "ls",
-  summary: "List the current team's API tokens; * marks the one you are using",
-  async run(client) {
+export const tokensLs = defineCommand(
+  {
+    name: "ls",
+    summary: "List the current team's API tokens; * marks the one you are using",
+  },
+  async (client) => {
     const { output } = client;
     const { me, team } = await resolveCurrentTeam(client);
     const tokens = await output.progress("Loading tokens", listAllTokens(client, team.id));
@@ -34,9 +37,9 @@ export const tokensLs = defineCommand({
     });
     return 0;
   },
-});
+);
 
-async function listAllTokens(client: Parameters<typeof tokensLs.run>[0], teamId: string): Promise<ApiToken[]> {
+async function listAllTokens(client: Client, teamId: string): Promise<ApiToken[]> {
   const tokens: ApiToken[] = [];
   let cursor: string | undefined;
   do {

@@ -20,4 +20,18 @@ export function registerAuditRoutes(app: HttpApp, deps: { db: Db }) {
     },
     async (request) => listAuditEntries({ teamId: teamOf(request).teamId, query: request.query }, deps.db),
   );
+
+  app.get(
+    "/api/v1/system/audit",
+    {
+      config: { access: "instance-owner" },
+      schema: {
+        tags: ["audit"],
+        summary: "The instance's own audit log: sign-ups, sign-ins, sign-outs and password changes",
+        querystring: auditQuerySchema,
+        response: { 200: pageOf(auditEntrySchema) },
+      },
+    },
+    async (request) => listAuditEntries({ teamId: null, query: request.query }, deps.db),
+  );
 }

@@ -1,5 +1,5 @@
 import type { AuditEntry, AuditQuery } from "@slipway/contracts";
-import { and, eq, gte, ilike, lte, or } from "drizzle-orm";
+import { and, eq, gte, ilike, isNull, lte, or } from "drizzle-orm";
 import type { Db } from "../../platform/db.ts";
 import { afterCursor, decodeCursor, newestFirst, toPage } from "../../platform/pagination.ts";
 import { auditLog } from "./audit.tables.ts";
@@ -22,15 +22,18 @@ function toEntry(row: AuditRow): AuditEntry {
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** A team's audit log, newest first. `actor` matches an id exactly or an email/label in part. */
-export async function listAuditEntries(options: { teamId: string; query: AuditQuery }, db: Db) {
+/**
+ * A team's audit log, or with `teamId: null` the instance's own (sign-ins, sign-ups, password
+ * changes), newest first. `actor` matches an id exactly or an email/label in part.
+ */
+export async function listAuditEntries(options: { teamId: string | null; query: AuditQuery }, db: Db) {
   const q = options.query;
   const rows = await db
     .select()
     .from(auditLog)
     .where(
       and(
-        eq(auditLog.teamId, options.teamId),
+        options.teamId === null ? isNull(auditLog.teamId) : eq(auditLog.teamId, options.teamId),
         q.actor ? or(eq(auditLog.actorId, q.actor), ilike(auditLog.actorLabel, `%${escapeLike(q.actor)}%`)) : undefined,
         q.action ? ilike(auditLog.action, `${escapeLike(q.action)}%`) : undefined,
         q.result ? eq(auditLog.result, q.result) : undefined,

@@ -11,6 +11,7 @@ import {
 
 describe.each(testStores)("accounts on %s", (store) => {
   let platform: TestPlatform;
+  let instanceOwner: Session;
 
   beforeAll(async () => {
     platform = await startTestPlatform(store, { signInLimits: { perIp: 1000, perAccount: 3, windowSeconds: 900 } });
@@ -23,6 +24,7 @@ describe.each(testStores)("accounts on %s", (store) => {
   it("makes the first account the instance owner, and only the first", async () => {
     expect((await call(platform.url, "GET", "/api/v1/system/setup")).body.hasOwner).toBe(false);
     const first = await signUp(platform.url, { name: "Ada" });
+    instanceOwner = first;
     const second = await signUp(platform.url);
     expect((await first.call("GET", "/api/v1/me")).body.user.isInstanceOwner).toBe(true);
     expect((await second.call("GET", "/api/v1/me")).body.user.isInstanceOwner).toBe(false);
@@ -163,6 +165,27 @@ describe.each(testStores)("accounts on %s", (store) => {
     const revoked = await call(platform.url, "POST", "/api/auth/revoke-sessions", { cookie: current, body: {} });
     expect(revoked.status).toBe(200);
     expect((await call(platform.url, "GET", "/api/v1/me", { cookie: current })).status).toBe(401);
+  });
+
+  it("records sign-ups, sign-ins and failures in the instance audit log for the owner", async () => {
+    const user = await signUp(platform.url);
+    await signIn(user.email, "wrong-password-123");
+    await call(platform.url, "POST", "/api/auth/sign-out", { cookie: user.cookie, body: {} });
+    expect((await call(platform.url, "GET", "/api/v1/system/audit", { cookie: user.cookie })).status).toBe(401);
+    const again = cookieFrom((await signIn(user.email, strongPassword)).headers);
+    expect((await call(platform.url, "GET", "/api/v1/system/audit", { cookie: again })).status).toBe(403);
+    const log = await instanceOwner.call("GET", `/api/v1/system/audit?actor=${encodeURIComponent(user.email)}`);
+    const forUser = await instanceOwner.call("GET", `/api/v1/system/audit?limit=100`);
+    const mine = forUser.body.items.filter(
+      (e: { resource: { id: string } }) => e.resource.id === user.email || e.resource.id === user.userId,
+    );
+    expect(mine.map((e: { action: string; result: string }) => `${e.action}:${e.result}`)).toEqual([
+      "auth.sign_in_email:success",
+      "auth.sign_out:success",
+      "auth.sign_in_email:failure",
+      "auth.sign_up_email:success",
+    ]);
+    expect(log.body.items.map((e: { action: string }) => e.action)).toContain("auth.sign_out");
   });
 
   it("keeps accounts and sessions across a restart on the same data", async () => {

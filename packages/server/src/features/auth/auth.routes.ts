@@ -1,20 +1,27 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import type { Actor } from "../../platform/access.ts";
 import { createAttemptLimiter } from "../../platform/attempt-limiter.ts";
 import { recordAudit } from "../../platform/audit.ts";
 import type { Db } from "../../platform/db.ts";
 import { type HttpApp, sendError } from "../../platform/http.ts";
 import { type Auth, clientIpHeader } from "./auth.ts";
 
-const signInBody = z.object({ email: z.string().max(254) }).loose();
+const emailBody = z.object({ email: z.string().max(254).optional() }).loose();
 
 /**
  * Mounts better-auth at /api/auth. Sign-in is limited per IP (all attempts) and per account
- * (failed attempts), and every sign-in, failed or not, lands in the audit log.
+ * (failed attempts), and every POST (sign-up, sign-in, sign-out, password changes), whatever
+ * its outcome, lands in the audit log.
  */
 export function registerAuthRoutes(
   app: HttpApp,
-  deps: { auth: Auth; db: Db; signInLimits: { perIp: number; perAccount: number; windowSeconds: number } },
+  deps: {
+    auth: Auth;
+    db: Db;
+    authenticate: (request: FastifyRequest) => Promise<Actor>;
+    signInLimits: { perIp: number; perAccount: number; windowSeconds: number };
+  },
 ) {
   const windowMs = deps.signInLimits.windowSeconds * 1000;
   const perIp = createAttemptLimiter({ limit: deps.signInLimits.perIp, windowMs });
@@ -51,44 +58,43 @@ export function registerAuthRoutes(
     url: "/api/auth/*",
     schema: { hide: true },
     handler: async (request, reply) => {
-      const isSignIn = request.url.split("?")[0] === "/api/auth/sign-in/email" && request.method === "POST";
-      if (!isSignIn) {
-        const { body } = await forward(request, reply);
-        return reply.send(body);
-      }
-      const parsed = signInBody.safeParse(request.body);
-      const account = parsed.success ? parsed.data.email.trim().toLowerCase() : "";
-      const wait = Math.max(perIp.retryAfter(request.ip), account ? perAccount.retryAfter(account) : 0);
-      if (wait > 0) {
-        reply.header("retry-after", String(wait));
-        await recordAudit(deps.db, {
-          actor: { type: "anonymous" },
+      const path = (request.url.split("?")[0] ?? "").slice("/api/auth/".length);
+      if (request.method !== "POST") return reply.send((await forward(request, reply)).body);
+
+      const isSignIn = path === "sign-in/email";
+      const parsed = emailBody.safeParse(request.body);
+      const email = parsed.success && parsed.data.email ? parsed.data.email.trim().toLowerCase() : null;
+      // Who was signed in before the call: sign-out and password changes name them.
+      const before = isSignIn ? ({ type: "anonymous" } as const) : await deps.authenticate(request);
+      const audit = (result: "success" | "failure" | "denied", details?: Record<string, unknown>) =>
+        recordAudit(deps.db, {
+          actor: before,
           ip: request.ip,
           teamId: null,
-          action: "auth.sign_in",
-          resource: { type: "account", id: account || null },
-          result: "denied",
-          details: { reason: "rate limited" },
+          action: `auth.${path.replace(/[/-]/g, "_")}`,
+          resource: { type: "account", id: before.type === "anonymous" ? email : before.userId },
+          result,
+          ...(details ? { details } : {}),
         });
-        return sendError(reply, "rate_limited", `too many sign-in attempts; try again in ${wait}s`, {
-          retryAfter: wait,
-        });
+
+      if (isSignIn) {
+        const wait = Math.max(perIp.retryAfter(request.ip), email ? perAccount.retryAfter(email) : 0);
+        if (wait > 0) {
+          reply.header("retry-after", String(wait));
+          await audit("denied", { reason: "rate limited" });
+          return sendError(reply, "rate_limited", `too many sign-in attempts; try again in ${wait}s`, {
+            retryAfter: wait,
+          });
+        }
+        perIp.hit(request.ip);
       }
-      perIp.hit(request.ip);
       const { status, body } = await forward(request, reply);
-      const isSuccess = status >= 200 && status < 300;
-      if (account) {
-        if (isSuccess) perAccount.reset(account);
-        else perAccount.hit(account);
+      const isSuccess = status >= 200 && status < 400;
+      if (isSignIn && email) {
+        if (isSuccess) perAccount.reset(email);
+        else perAccount.hit(email);
       }
-      await recordAudit(deps.db, {
-        actor: { type: "anonymous" },
-        ip: request.ip,
-        teamId: null,
-        action: "auth.sign_in",
-        resource: { type: "account", id: account || null },
-        result: isSuccess ? "success" : "failure",
-      });
+      await audit(isSuccess ? "success" : "failure");
       return reply.send(body);
     },
   });
