@@ -2,12 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   call,
   cookieFrom,
+  type Session,
   signUp,
   startTestPlatform,
   strongPassword,
   type TestPlatform,
   testStores,
 } from "../../testing/harness.ts";
+import { startMailSink } from "../../testing/mail-sink.ts";
 
 describe.each(testStores)("accounts on %s", (store) => {
   let platform: TestPlatform;
@@ -145,6 +147,29 @@ describe.each(testStores)("accounts on %s", (store) => {
       expect(again.status).toBe(400);
     } finally {
       await fresh.destroy();
+    }
+  });
+
+  it("sends the reset mail over SMTP when it is configured", async () => {
+    const sink = await startMailSink();
+    const withSmtp = await startTestPlatform(store, { smtpUrl: sink.url, mailFrom: "Slipway <noreply@slipway.test>" });
+    try {
+      const owner = await signUp(withSmtp.url);
+      expect((await call(withSmtp.url, "GET", "/api/v1/system/setup")).body.mailDelivery).toBe("smtp");
+      await call(withSmtp.url, "POST", "/api/auth/request-password-reset", {
+        body: { email: owner.email, redirectTo: "/reset-password" },
+      });
+      expect(sink.received).toHaveLength(1);
+      const [mail] = sink.received;
+      expect(mail?.to).toEqual([owner.email]);
+      expect(mail?.from).toBe("noreply@slipway.test");
+      expect(mail?.raw).toMatch(/Subject: Reset your Slipway password/);
+      expect(mail?.raw.replace(/=\r?\n/g, "")).toMatch(/\/api\/auth\/reset-password\//);
+      const outbox = await owner.call("GET", "/api/v1/system/mail");
+      expect(outbox.body.items[0]).toMatchObject({ to: owner.email, status: "sent", error: null });
+    } finally {
+      await withSmtp.destroy();
+      await sink.stop();
     }
   });
 
