@@ -34,7 +34,11 @@ describe.each(testStores)("the platform process on %s", (store) => {
           port,
           method: "POST",
           path: "/api/v1/teams",
-          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), cookie: user.cookie },
+          headers: {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+            cookie: user.cookie,
+          },
         },
         (res) => {
           let text = "";

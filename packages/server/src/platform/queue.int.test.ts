@@ -172,6 +172,35 @@ describe.each(testStores)("queue on %s", (kind) => {
     expect(await queue.get(later as string)).toMatchObject({ status: "queued", attempts: 0 });
   });
 
+  it("does not let a worker that lost a job's lease overwrite the outcome of the worker that took it over", async () => {
+    const name = uniqueJobName("stalled");
+    let releaseStalled = () => {};
+    const stalled = createQueue({ db: handle.db, logger: testLogger, workerId: "stalled" });
+    const job = stalled.define({
+      name,
+      payload,
+      handler: async () => {
+        await new Promise<void>((resolve) => {
+          releaseStalled = resolve;
+        });
+        throw new Error("the stalled worker woke up and failed");
+      },
+    });
+    const id = (await stalled.enqueue(handle.db, job, { n: 1 })) as string;
+    const stalledRun = stalled.drain();
+    await waitFor("the stalled worker to hold the job", async () => (await stalled.get(id))?.lockedBy === "stalled");
+
+    // Its lease is taken from it (as when its process stalls past the lease) and another worker finishes the job.
+    const successor = createQueue({ db: handle.db, logger: testLogger, workerId: "successor" });
+    successor.define({ name, payload, handler: async () => ({ by: "successor" }) });
+    expect(await successor.reclaimExpired({ all: true })).toBe(1);
+    await successor.drain();
+    releaseStalled();
+    await stalledRun;
+
+    expect(await successor.get(id)).toMatchObject({ status: "succeeded", attempts: 2, result: { by: "successor" } });
+  });
+
   it.runIf(kind === "postgres")("never runs a job twice when two workers on one database compete", async () => {
     const stores = [await handle.open(), await handle.open()];
     const name = uniqueJobName("contended");

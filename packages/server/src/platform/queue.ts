@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { Db, Executor } from "./db.ts";
 import { newId } from "./ids.ts";
@@ -10,7 +10,7 @@ export type JobDefinition<S extends z.ZodTypeAny> = {
   name: string;
   payload: S;
   handler: (payload: z.infer<S>, job: { id: string; attempt: number }) => Promise<unknown>;
-  /** How long one attempt may hold its lease before the job counts as lost. */
+  /** How long one attempt may run before it counts as failed. */
   timeoutMs?: number;
   maxAttempts?: number;
   /** Delay before retry n (1-based). Defaults to exponential from 1s, capped at 5 min. */
@@ -23,10 +23,14 @@ const defaultBackoff = (attempt: number) => Math.min(1000 * 2 ** (attempt - 1), 
 
 export type Queue = ReturnType<typeof createQueue>;
 
+type ClaimedJob = { id: string; name: string; payload: unknown; attempts: number; maxAttempts: number };
+
+const stoppedWorkerError = "the worker running this job stopped before it finished";
+
 /**
  * A durable queue on the store's own tables, the same on PGlite and PostgreSQL. Workers
- * claim with FOR UPDATE SKIP LOCKED, hold a lease while they run, and a job whose lease ran
- * out (its worker died) goes back to the queue or, out of attempts, fails with the reason.
+ * claim with FOR UPDATE SKIP LOCKED, hold a lease they renew while they run, and a job whose
+ * lease ran out (its worker died) goes back to the queue or, out of attempts, fails with the reason.
  */
 export function createQueue(deps: {
   db: Db;
@@ -34,10 +38,16 @@ export function createQueue(deps: {
   workerId?: string;
   pollMs?: number;
   concurrency?: number;
+  /**
+   * How long a claim lasts without renewal. A running attempt renews it every third of this,
+   * so a job counts as lost this long after its worker died, however long its timeout is.
+   */
+  leaseMs?: number;
 }) {
   const workerId = deps.workerId ?? newId("wrk");
   const pollMs = deps.pollMs ?? 500;
   const concurrency = deps.concurrency ?? 4;
+  const leaseMs = deps.leaseMs ?? 30_000;
   // biome-ignore lint/suspicious/noExplicitAny: the registry holds definitions of every payload type.
   const definitions = new Map<string, JobDefinition<any>>();
   let running = 0;
@@ -78,34 +88,36 @@ export function createQueue(deps: {
 
   /** Jobs whose lease ran out: their worker is gone. Retry them or fail them with the reason. */
   async function reclaimExpired(options: { all?: boolean } = {}): Promise<number> {
-    const condition = options.all
-      ? eq(jobs.status, "running")
-      : and(eq(jobs.status, "running"), lt(jobs.lockedUntil, new Date()));
-    const lost = await deps.db.select().from(jobs).where(condition);
-    for (const job of lost) {
-      const isSpent = job.attempts >= job.maxAttempts;
-      await deps.db
-        .update(jobs)
-        .set({
-          status: isSpent ? "failed" : "queued",
-          lockedBy: null,
-          lockedUntil: null,
-          lastError: "the worker running this job stopped before it finished",
-          finishedAt: isSpent ? new Date() : null,
-          runAt: new Date(),
-        })
-        .where(and(eq(jobs.id, job.id), eq(jobs.status, "running")));
-    }
+    // One statement, on the database's clock: a job another worker claimed again in the
+    // meantime has a fresh lease and is left alone.
+    const isSpent = sql`${jobs.attempts} >= ${jobs.maxAttempts}`;
+    const lost = await deps.db
+      .update(jobs)
+      .set({
+        status: sql`case when ${isSpent} then 'failed' else 'queued' end`,
+        lockedBy: null,
+        lockedUntil: null,
+        lastError: stoppedWorkerError,
+        finishedAt: sql`case when ${isSpent} then now() end`,
+        runAt: sql`now()`,
+      })
+      .where(
+        options.all ? eq(jobs.status, "running") : and(eq(jobs.status, "running"), sql`${jobs.lockedUntil} < now()`),
+      )
+      .returning({ id: jobs.id });
     if (lost.length > 0) deps.logger.warn({ count: lost.length }, "reclaimed jobs from a stopped worker");
     return lost.length;
   }
+
+  /** Only the worker holding a job's lease may renew it or settle the job. */
+  const isHeldHere = (id: string) => and(eq(jobs.id, id), eq(jobs.status, "running"), eq(jobs.lockedBy, workerId));
 
   async function claim(limit: number) {
     const names = [...definitions.keys()];
     if (names.length === 0 || limit <= 0) return [];
     const result = await deps.db.execute(sql`
       update ${jobs} set status = 'running', attempts = attempts + 1, locked_by = ${workerId},
-        locked_until = now() + interval '5 minutes'
+        locked_until = now() + ${leaseMs}::integer * interval '1 millisecond'
       where id in (
         select id from ${jobs}
         where status = 'queued' and run_at <= now() and name in ${names}
@@ -113,32 +125,47 @@ export function createQueue(deps: {
         limit ${limit}
         for update skip locked
       )
-      returning id, name, payload, attempts`);
+      returning id, name, payload, attempts, max_attempts as "maxAttempts"`);
     // Both drivers answer with { rows }; the shared PgDatabase type does not say so.
-    return (result as unknown as { rows: { id: string; name: string; payload: unknown; attempts: number }[] }).rows;
+    return (result as unknown as { rows: ClaimedJob[] }).rows;
   }
 
-  async function runOne(row: { id: string; name: string; payload: unknown; attempts: number }) {
+  async function renewLease(id: string): Promise<void> {
+    const renewed = await deps.db
+      .update(jobs)
+      .set({ lockedUntil: sql`now() + ${leaseMs}::integer * interval '1 millisecond'` })
+      .where(isHeldHere(id))
+      .returning({ id: jobs.id });
+    if (renewed.length === 0) deps.logger.warn({ id }, "lost the lease on a running job");
+  }
+
+  async function runOne(row: ClaimedJob) {
     const definition = definitions.get(row.name);
     if (!definition) return;
     const timeoutMs = definition.timeoutMs ?? 5 * 60_000;
-    await deps.db
-      .update(jobs)
-      .set({ lockedUntil: new Date(Date.now() + timeoutMs + 30_000) })
-      .where(eq(jobs.id, row.id));
+    let renewal: Promise<void> = Promise.resolve();
+    const heartbeat = setInterval(() => {
+      renewal = renewLease(row.id).catch((error) =>
+        deps.logger.error({ err: error, id: row.id }, "lease renewal failed"),
+      );
+    }, leaseMs / 3);
+    // A renewal still in flight must not land after the job is settled.
+    const stopRenewing = () => {
+      clearInterval(heartbeat);
+      return renewal;
+    };
     try {
       const payload = definition.payload.parse(row.payload);
       const result = await withTimeout(definition.handler(payload, { id: row.id, attempt: row.attempts }), timeoutMs);
+      await stopRenewing();
       await deps.db
         .update(jobs)
         .set({ status: "succeeded", result: result ?? null, finishedAt: new Date(), lockedBy: null, lockedUntil: null })
-        .where(eq(jobs.id, row.id));
+        .where(isHeldHere(row.id));
     } catch (error) {
+      await stopRenewing();
       const message = error instanceof Error ? error.message : String(error);
-      const maxAttempts = (
-        await deps.db.select({ maxAttempts: jobs.maxAttempts }).from(jobs).where(eq(jobs.id, row.id))
-      )[0]?.maxAttempts;
-      const isSpent = row.attempts >= (maxAttempts ?? 1);
+      const isSpent = row.attempts >= row.maxAttempts;
       const backoff = (definition.backoffMs ?? defaultBackoff)(row.attempts);
       deps.logger.warn({ job: row.name, id: row.id, attempt: row.attempts, err: message }, "job attempt failed");
       await deps.db
@@ -151,7 +178,7 @@ export function createQueue(deps: {
           runAt: new Date(Date.now() + backoff),
           finishedAt: isSpent ? new Date() : null,
         })
-        .where(eq(jobs.id, row.id));
+        .where(isHeldHere(row.id));
     }
   }
 
@@ -160,11 +187,13 @@ export function createQueue(deps: {
     const rows = await claim(concurrency - running);
     for (const row of rows) {
       running++;
-      const p = runOne(row).finally(() => {
-        running--;
-        inFlight.delete(p);
-        wake?.();
-      });
+      const p = runOne(row)
+        .catch((error) => deps.logger.error({ err: error, job: row.name, id: row.id }, "job bookkeeping failed"))
+        .finally(() => {
+          running--;
+          inFlight.delete(p);
+          wake?.();
+        });
       inFlight.add(p);
     }
   }
@@ -175,7 +204,7 @@ export function createQueue(deps: {
       try {
         await tick();
         sinceReclaim += pollMs;
-        if (sinceReclaim >= 10_000) {
+        if (sinceReclaim >= Math.min(10_000, leaseMs)) {
           sinceReclaim = 0;
           await reclaimExpired();
         }

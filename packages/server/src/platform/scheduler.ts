@@ -2,16 +2,25 @@ import { Cron } from "croner";
 import { and, eq, lte, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { Db } from "./db.ts";
+import { badRequest } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import { cronSchedules } from "./platform.tables.ts";
 import type { JobDefinition, Queue } from "./queue.ts";
 
 export type Scheduler = ReturnType<typeof createScheduler>;
 
-/** The next time a cron expression fires after `from`, in UTC. Throws on a bad expression. */
+/** The next time a cron expression fires after `from`, in UTC. Throws bad_request on a bad expression. */
 export function nextCronRun(expression: string, from = new Date()): Date {
-  const next = new Cron(expression, { timezone: "UTC", paused: true }).nextRun(from);
-  if (!next) throw new Error(`cron expression "${expression}" never fires`);
+  let cron: Cron;
+  try {
+    cron = new Cron(expression, { timezone: "UTC", paused: true });
+  } catch (error) {
+    // croner's message names neither the expression nor which of our inputs was wrong.
+    const reason = error instanceof Error ? error.message.replace(/^CronPattern: /, "") : String(error);
+    throw badRequest(`invalid cron expression "${expression}": ${reason}`, { field: "expression" });
+  }
+  const next = cron.nextRun(from);
+  if (!next) throw badRequest(`cron expression "${expression}" never fires`, { field: "expression" });
   return next;
 }
 
