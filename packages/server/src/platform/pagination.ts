@@ -32,10 +32,15 @@ export function newestFirst(columns: { createdAt: AnyColumn; id: AnyColumn }) {
   return [desc(columns.createdAt), desc(columns.id)];
 }
 
-/** Takes limit+1 rows and turns them into a page. */
-export function toPage<R extends Cursor, T>(rows: R[], limit: number, map: (row: R) => T) {
+/** Takes limit+1 rows and turns them into a page; `cursorOf` says where a row sits in the order. */
+export function toPage<R, T>(
+  rows: R[],
+  limit: number,
+  map: (row: R) => T,
+  cursorOf: (row: R) => Cursor = (row) => row as unknown as Cursor,
+) {
   const hasMore = rows.length > limit;
   const items = rows.slice(0, limit);
   const last = items.at(-1);
-  return { items: items.map(map), nextCursor: hasMore && last ? encodeCursor(last) : null };
+  return { items: items.map(map), nextCursor: hasMore && last !== undefined ? encodeCursor(cursorOf(last)) : null };
 }

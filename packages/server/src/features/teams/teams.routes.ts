@@ -10,6 +10,7 @@ import {
 } from "@slipway/contracts";
 import { z } from "zod";
 import type { HttpApp } from "../../platform/http.ts";
+import { decodeCursor } from "../../platform/pagination.ts";
 import { contextOf, teamOf } from "../../platform/route-context.ts";
 import {
   addMember,
@@ -115,7 +116,10 @@ export function registerTeamRoutes(app: HttpApp, deps: TeamsDeps) {
       },
     },
     async (request) =>
-      listMembers({ access: teamOf(request), limit: request.query.limit, afterUserId: request.query.cursor }, deps.db),
+      listMembers(
+        { access: teamOf(request), limit: request.query.limit, cursor: decodeCursor(request.query.cursor) },
+        deps.db,
+      ),
   );
 
   app.post(

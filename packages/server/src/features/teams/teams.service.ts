@@ -9,13 +9,14 @@ import {
   type Team,
   type UpdateTeamInput,
 } from "@slipway/contracts";
-import { and, asc, count, eq, gt, ne } from "drizzle-orm";
+import { and, asc, count, eq, ne } from "drizzle-orm";
 import type { RequestContext, SignedInActor, TeamAccess } from "../../platform/access.ts";
 import { recordAudit } from "../../platform/audit.ts";
 import type { Db, Executor } from "../../platform/db.ts";
 import { AppError, conflict, notFound } from "../../platform/errors.ts";
 import { newId, randomText } from "../../platform/ids.ts";
 import type { Outbox } from "../../platform/outbox.ts";
+import { afterCursor, type Cursor, newestFirst, toPage } from "../../platform/pagination.ts";
 import { users } from "../auth/auth.tables.ts";
 import { teamMembers, teams } from "./teams.tables.ts";
 
@@ -224,21 +225,16 @@ async function ownerCount(tx: Executor, teamId: string): Promise<number> {
   return row?.n ?? 0;
 }
 
-async function memberRow(tx: Executor, teamId: string, userId: string) {
-  const row = (
-    await tx
-      .select({
-        userId: users.id,
-        email: users.email,
-        name: users.name,
-        role: teamMembers.role,
-        joinedAt: teamMembers.createdAt,
-      })
-      .from(teamMembers)
-      .innerJoin(users, eq(users.id, teamMembers.userId))
-      .where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId)))
-  )[0];
-  return row ? toMember(row) : null;
+const memberColumns = {
+  userId: users.id,
+  email: users.email,
+  name: users.name,
+  role: teamMembers.role,
+  joinedAt: teamMembers.createdAt,
+};
+
+function selectMembers(db: Executor) {
+  return db.select(memberColumns).from(teamMembers).innerJoin(users, eq(users.id, teamMembers.userId));
 }
 
 function toMember(row: { userId: string; email: string; name: string; role: string; joinedAt: Date }): Member {
@@ -251,32 +247,19 @@ function toMember(row: { userId: string; email: string; name: string; role: stri
   };
 }
 
-/** Members ordered by when they joined; the cursor is the last user id seen within equal times. */
-export async function listMembers(
-  options: { access: TeamAccess; limit: number; afterUserId?: string | undefined },
-  db: Db,
-) {
-  const rows = await db
-    .select({
-      userId: users.id,
-      email: users.email,
-      name: users.name,
-      role: teamMembers.role,
-      joinedAt: teamMembers.createdAt,
-    })
-    .from(teamMembers)
-    .innerJoin(users, eq(users.id, teamMembers.userId))
-    .where(
-      and(
-        eq(teamMembers.teamId, options.access.teamId),
-        options.afterUserId ? gt(teamMembers.userId, options.afterUserId) : undefined,
-      ),
-    )
-    .orderBy(asc(teamMembers.userId))
+async function memberRow(tx: Executor, teamId: string, userId: string) {
+  const [row] = await selectMembers(tx).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId)));
+  return row ? toMember(row) : null;
+}
+
+/** Members, most recently joined first. */
+export async function listMembers(options: { access: TeamAccess; limit: number; cursor: Cursor | undefined }, db: Db) {
+  const columns = { createdAt: teamMembers.createdAt, id: teamMembers.userId };
+  const rows = await selectMembers(db)
+    .where(and(eq(teamMembers.teamId, options.access.teamId), afterCursor(columns, options.cursor)))
+    .orderBy(...newestFirst(columns))
     .limit(options.limit + 1);
-  const hasMore = rows.length > options.limit;
-  const items = rows.slice(0, options.limit).map(toMember);
-  return { items, nextCursor: hasMore ? (items.at(-1)?.userId ?? null) : null };
+  return toPage(rows, options.limit, toMember, (row) => ({ createdAt: row.joinedAt, id: row.userId }));
 }
 
 /** Only an owner hands out or takes away the owner role. */

@@ -82,9 +82,10 @@ export async function listTokens(options: { access: TeamAccess; limit: number; c
     .orderBy(...newestFirst(apiTokens))
     .limit(options.limit + 1);
   return toPage(
-    rows.map((r) => ({ ...r, createdAt: r.token.createdAt, id: r.token.id })),
+    rows,
     options.limit,
     (r) => toApiToken(r.token, r.email),
+    (r) => r.token,
   );
 }
 
