@@ -5,12 +5,23 @@ import { cn } from "../lib/utils";
 import { Button } from "./ui/button";
 
 /** What a page shows when its data did not load; offers a retry and the request id to report. */
-export function ErrorState({ error, onRetry, className }: { error: unknown; onRetry?: () => void; className?: string }) {
+export function ErrorState({
+  error,
+  onRetry,
+  className,
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  className?: string;
+}) {
   const requestId = error instanceof ApiError ? error.requestId : null;
   return (
     <div
       role="alert"
-      className={cn("flex flex-col items-center gap-3 rounded-xl border border-dashed px-6 py-12 text-center", className)}
+      className={cn(
+        "flex flex-col items-center gap-3 rounded-xl border border-dashed px-6 py-12 text-center",
+        className,
+      )}
     >
       <div className="flex size-10 items-center justify-center rounded-full bg-destructive/10 text-destructive">
         <AlertTriangle className="size-5" />

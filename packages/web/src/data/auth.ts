@@ -70,7 +70,7 @@ export function useSignOut() {
   const resetCache = useResetCache();
   return useMutation({
     mutationFn: () => apiVoid("/api/auth/sign-out", { method: "POST", body: {} }),
-    onSettled: resetCache,
+    onSuccess: resetCache,
   });
 }
 
@@ -97,10 +97,13 @@ export function useRequestPasswordReset() {
   });
 }
 
+/** A reset signs the account out everywhere, this browser included. */
 export function useResetPassword() {
+  const resetCache = useResetCache();
   return useMutation({
     mutationFn: (input: { token: string; newPassword: string }) =>
       apiVoid("/api/auth/reset-password", { method: "POST", body: input }),
+    onSuccess: resetCache,
   });
 }
 
@@ -109,6 +112,10 @@ export function useChangePassword() {
   return useMutation({
     mutationFn: (input: { currentPassword: string; newPassword: string; revokeOtherSessions: boolean }) =>
       apiVoid("/api/auth/change-password", { method: "POST", body: input }),
-    onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: sessionKeys.all }), queryClient.invalidateQueries({ queryKey: meKeys.all })]),
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: sessionKeys.all }),
+        queryClient.invalidateQueries({ queryKey: meKeys.all }),
+      ]),
   });
 }

@@ -28,8 +28,8 @@ function useInvalidateMembership(teamId: string) {
   const queryClient = useQueryClient();
   return () =>
     Promise.all([
-      queryClient.invalidateQueries({ queryKey: teamKeys.detail(teamId) }),
-      queryClient.invalidateQueries({ queryKey: teamKeys.list() }),
+      queryClient.invalidateQueries({ queryKey: memberKeys.all(teamId) }),
+      queryClient.invalidateQueries({ queryKey: teamKeys.detail(teamId), exact: true }),
       queryClient.invalidateQueries({ queryKey: meKeys.all }),
     ]);
 }
@@ -37,8 +37,7 @@ function useInvalidateMembership(teamId: string) {
 export function useAddMember(teamId: string) {
   const invalidate = useInvalidateMembership(teamId);
   return useMutation({
-    mutationFn: (input: AddMemberInput) =>
-      apiJson(membersPath(teamId), memberSchema, { method: "POST", body: input }),
+    mutationFn: (input: AddMemberInput) => apiJson(membersPath(teamId), memberSchema, { method: "POST", body: input }),
     onSuccess: invalidate,
   });
 }

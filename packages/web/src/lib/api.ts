@@ -90,7 +90,11 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === "AbortError") throw error;
-    throw new ApiError({ status: 0, code: "network", message: "Can't reach the Slipway server. Check your connection." });
+    throw new ApiError({
+      status: 0,
+      code: "network",
+      message: "Can't reach the Slipway server. Check your connection.",
+    });
   }
   if (!response.ok) throw await toApiError(response);
   return response;

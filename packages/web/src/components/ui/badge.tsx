@@ -10,7 +10,11 @@ const variants = {
   destructive: "border-transparent bg-destructive/12 text-destructive",
 } as const;
 
-export function Badge({ className, variant = "secondary", ...props }: ComponentProps<"span"> & { variant?: keyof typeof variants }) {
+export function Badge({
+  className,
+  variant = "secondary",
+  ...props
+}: ComponentProps<"span"> & { variant?: keyof typeof variants }) {
   return (
     <span
       className={cn(

@@ -38,7 +38,8 @@ export function DropdownMenuItem({
     <MenuPrimitive.Item
       className={cn(
         itemClasses,
-        variant === "destructive" && "text-destructive focus:bg-destructive/10 focus:text-destructive [&_svg]:text-destructive",
+        variant === "destructive" &&
+          "text-destructive focus:bg-destructive/10 focus:text-destructive [&_svg]:text-destructive",
         className,
       )}
       {...props}
@@ -68,7 +69,12 @@ export function DropdownMenuRadioItem({
 }
 
 export function DropdownMenuLabel({ className, ...props }: ComponentProps<typeof MenuPrimitive.Label>) {
-  return <MenuPrimitive.Label className={cn("px-2 py-1.5 font-medium text-muted-foreground text-xs", className)} {...props} />;
+  return (
+    <MenuPrimitive.Label
+      className={cn("px-2 py-1.5 font-medium text-muted-foreground text-xs", className)}
+      {...props}
+    />
+  );
 }
 
 export function DropdownMenuSeparator({ className, ...props }: ComponentProps<typeof MenuPrimitive.Separator>) {

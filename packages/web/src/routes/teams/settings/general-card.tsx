@@ -1,0 +1,104 @@
+import { type Team, updateTeamSchema } from "@slipway/contracts";
+import { toast } from "sonner";
+import { FormError, FormField } from "../../../components/form-field";
+import { ErrorState } from "../../../components/states";
+import { Button } from "../../../components/ui/button";
+import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "../../../components/ui/card";
+import { Input } from "../../../components/ui/input";
+import { Skeleton } from "../../../components/ui/skeleton";
+import { useTeam, useUpdateTeam } from "../../../data/teams";
+import { useZodForm } from "../../../lib/use-zod-form";
+
+export function GeneralCard({ teamId, canUpdate }: { teamId: string; canUpdate: boolean }) {
+  const teamQuery = useTeam(teamId);
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>General</CardTitle>
+        <CardDescription>The team's display name and the slug used in URLs.</CardDescription>
+      </CardHeader>
+      {teamQuery.isError ? (
+        <CardContent>
+          <ErrorState error={teamQuery.error} onRetry={() => void teamQuery.refetch()} />
+        </CardContent>
+      ) : teamQuery.data ? (
+        // Re-mount the form when the saved values change so it starts from them.
+        <GeneralForm
+          key={`${teamQuery.data.name}|${teamQuery.data.slug}`}
+          team={teamQuery.data}
+          canUpdate={canUpdate}
+        />
+      ) : (
+        <CardContent className="grid gap-4 sm:grid-cols-2">
+          <Skeleton className="h-[58px]" />
+          <Skeleton className="h-[58px]" />
+        </CardContent>
+      )}
+    </Card>
+  );
+}
+
+function GeneralForm({ team, canUpdate }: { team: Team; canUpdate: boolean }) {
+  const update = useUpdateTeam(team.id);
+  const form = useZodForm({
+    schema: updateTeamSchema,
+    initial: { name: team.name, slug: team.slug },
+    // Send only what changed, so a rename does not re-check an untouched slug.
+    prepare: (values) => ({
+      ...(values.name !== team.name ? { name: values.name } : {}),
+      ...(values.slug !== team.slug ? { slug: values.slug } : {}),
+    }),
+  });
+  const isDirty = form.values.name !== team.name || form.values.slug !== team.slug;
+
+  function submit(event: React.FormEvent) {
+    event.preventDefault();
+    const input = form.validate();
+    if (!input) return;
+    update.mutate(input, {
+      onSuccess: () => toast.success("Team settings saved"),
+      onError: form.showServerError,
+    });
+  }
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <CardContent className="grid gap-4">
+        <FormError message={form.errors.form} />
+        <div className="grid gap-4 sm:grid-cols-2">
+          <FormField label="Team name" error={form.errors.name}>
+            {(control) => (
+              <Input
+                {...control}
+                disabled={!canUpdate}
+                value={form.values.name}
+                onChange={(event) => form.setField("name", event.target.value)}
+              />
+            )}
+          </FormField>
+          <FormField label="Slug" error={form.errors.slug}>
+            {(control) => (
+              <Input
+                {...control}
+                disabled={!canUpdate}
+                className="font-mono"
+                value={form.values.slug}
+                onChange={(event) => form.setField("slug", event.target.value)}
+              />
+            )}
+          </FormField>
+        </div>
+      </CardContent>
+      <CardFooter className="justify-between">
+        <p className="text-muted-foreground">
+          {canUpdate ? "Lowercase letters, digits and dashes for the slug." : "Your role can't change these."}
+        </p>
+        {canUpdate ? (
+          <Button type="submit" size="sm" disabled={!isDirty} isLoading={update.isPending}>
+            Save
+          </Button>
+        ) : null}
+      </CardFooter>
+    </form>
+  );
+}
