@@ -31,7 +31,10 @@ export const setupStateSchema = z.object({
 });
 export type SetupState = z.infer<typeof setupStateSchema>;
 
-export const passwordCheckSchema = z.strictObject({ password: z.string().max(128), email: z.string().max(254).optional() });
+export const passwordCheckSchema = z.strictObject({
+  password: z.string().max(128),
+  email: z.string().max(254).optional(),
+});
 export const passwordVerdictSchema = z.object({
   isAcceptable: z.boolean(),
   /** 0 (guessed at once) to 4 (very strong). */
@@ -39,3 +42,14 @@ export const passwordVerdictSchema = z.object({
   warning: z.string().nullable(),
 });
 export type PasswordVerdict = z.infer<typeof passwordVerdictSchema>;
+
+export const accountSessionSchema = z.object({
+  id: z.string(),
+  ipAddress: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
+  /** The session this request came with. */
+  isCurrent: z.boolean(),
+});
+export type AccountSession = z.infer<typeof accountSessionSchema>;

@@ -16,6 +16,7 @@ export const teamSchema = z.object({
   isPersonal: z.boolean(),
   role: roleSchema,
   permissions: z.array(permissionSchema),
+  memberCount: z.number().int(),
   createdAt: z.iso.datetime(),
 });
 export type Team = z.infer<typeof teamSchema>;

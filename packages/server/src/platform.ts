@@ -61,7 +61,9 @@ export async function startPlatform(config: Config = loadConfig()) {
     if (header?.startsWith("Bearer "))
       return (await authenticateToken(header.slice(7).trim(), db)) ?? { type: "anonymous" };
     const session = await auth.api.getSession({ headers: new Headers({ cookie: request.headers.cookie ?? "" }) });
-    return session ? { type: "user", userId: session.user.id, email: session.user.email } : { type: "anonymous" };
+    return session
+      ? { type: "user", userId: session.user.id, email: session.user.email, sessionId: session.session.id }
+      : { type: "anonymous" };
   }
 
   let isDraining = false;
@@ -71,13 +73,7 @@ export async function startPlatform(config: Config = loadConfig()) {
     apiRateLimit: config.apiRateLimit,
     isHttps: config.publicUrl.startsWith("https:"),
     access: {
-      async authenticate(request) {
-        const header = request.headers.authorization;
-        if (header?.startsWith("Bearer "))
-          return (await authenticateToken(header.slice(7).trim(), db)) ?? { type: "anonymous" };
-        const session = await auth.api.getSession({ headers: new Headers({ cookie: request.headers.cookie ?? "" }) });
-        return session ? { type: "user", userId: session.user.id, email: session.user.email } : { type: "anonymous" };
-      },
+      authenticate,
       teamAccess: (actor, teamId) => resolveTeamAccess(actor, teamId, db),
       isInstanceOwner: async (userId) => (await instanceOwnerId(db)) === userId,
       recordDenied: (request, reason) =>

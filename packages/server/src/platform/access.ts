@@ -3,7 +3,7 @@ import type { BuiltInRole, Permission } from "@slipway/contracts";
 /** Who is calling. A token acts for its creator, inside one team, with at most its scopes. */
 export type Actor =
   | { type: "anonymous" }
-  | { type: "user"; userId: string; email: string }
+  | { type: "user"; userId: string; email: string; sessionId: string }
   | {
       type: "token";
       userId: string;

@@ -1,12 +1,13 @@
-import { meSchema, updateProfileSchema, userSchema } from "@slipway/contracts";
-import { eq } from "drizzle-orm";
+import { accountSessionSchema, meSchema, updateProfileSchema, userSchema } from "@slipway/contracts";
+import { and, desc, eq, gt } from "drizzle-orm";
+import { z } from "zod";
 import type { SignedInActor } from "../../platform/access.ts";
 import { recordAudit } from "../../platform/audit.ts";
 import type { Db } from "../../platform/db.ts";
 import { notFound } from "../../platform/errors.ts";
 import type { HttpApp } from "../../platform/http.ts";
 import { contextOf } from "../../platform/route-context.ts";
-import { users } from "../auth/auth.tables.ts";
+import { sessions, users } from "../auth/auth.tables.ts";
 import { instanceOwnerId } from "../system/system.service.ts";
 import { listTeams } from "../teams/teams.service.ts";
 
@@ -64,6 +65,69 @@ export function registerAccountRoutes(app: HttpApp, deps: { db: Db }) {
         });
       });
       return loadUser(ctx.actor, deps.db);
+    },
+  );
+
+  app.get(
+    "/api/v1/me/sessions",
+    {
+      config: { access: "session" },
+      schema: {
+        tags,
+        summary: "Your signed-in devices (session tokens are never returned)",
+        response: { 200: z.object({ items: z.array(accountSessionSchema) }) },
+      },
+    },
+    async (request) => {
+      const { actor } = contextOf(request);
+      const rows = await deps.db
+        .select()
+        .from(sessions)
+        .where(and(eq(sessions.userId, actor.userId), gt(sessions.expiresAt, new Date())))
+        .orderBy(desc(sessions.updatedAt));
+      const currentId = actor.type === "user" ? actor.sessionId : null;
+      return {
+        items: rows.map((row) => ({
+          id: row.id,
+          ipAddress: row.ipAddress,
+          userAgent: row.userAgent,
+          createdAt: row.createdAt.toISOString(),
+          expiresAt: row.expiresAt.toISOString(),
+          isCurrent: row.id === currentId,
+        })),
+      };
+    },
+  );
+
+  app.delete(
+    "/api/v1/me/sessions/:sessionId",
+    {
+      config: { access: "session" },
+      schema: {
+        tags,
+        summary: "Sign one of your devices out",
+        params: z.strictObject({ sessionId: z.string().max(64) }),
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      const ctx = contextOf(request);
+      await deps.db.transaction(async (tx) => {
+        const removed = await tx
+          .delete(sessions)
+          .where(and(eq(sessions.id, request.params.sessionId), eq(sessions.userId, ctx.actor.userId)))
+          .returning({ id: sessions.id });
+        if (removed.length === 0) throw notFound("session");
+        await recordAudit(tx, {
+          actor: ctx.actor,
+          ip: ctx.ip,
+          teamId: null,
+          action: "account.session.revoke",
+          resource: { type: "session", id: request.params.sessionId },
+          result: "success",
+        });
+      });
+      return reply.status(204).send(null);
     },
   );
 }

@@ -213,6 +213,23 @@ describe.each(testStores)("accounts on %s", (store) => {
     expect(log.body.items.map((e: { action: string }) => e.action)).toContain("auth.sign_out");
   });
 
+  it("lists signed-in devices without their tokens and signs one out", async () => {
+    const user = await signUp(platform.url);
+    const other = await signIn(user.email, strongPassword);
+    const otherCookie = cookieFrom(other.headers);
+    const list = await user.call("GET", "/api/v1/me/sessions");
+    expect(list.body.items).toHaveLength(2);
+    expect(list.body.items.filter((s: { isCurrent: boolean }) => s.isCurrent)).toHaveLength(1);
+    expect(JSON.stringify(list.body)).not.toContain(otherCookie.split("=")[1]?.split(".")[0]);
+    expect((await user.call("GET", "/api/auth/list-sessions")).status).toBe(404);
+    const otherId = list.body.items.find((s: { isCurrent: boolean }) => !s.isCurrent).id;
+    const stranger = await signUp(platform.url);
+    expect((await stranger.call("DELETE", `/api/v1/me/sessions/${otherId}`)).status).toBe(404);
+    expect((await user.call("DELETE", `/api/v1/me/sessions/${otherId}`)).status).toBe(204);
+    expect((await call(platform.url, "GET", "/api/v1/me", { cookie: otherCookie })).status).toBe(401);
+    expect((await user.call("GET", "/api/v1/me")).status).toBe(200);
+  });
+
   it("keeps accounts and sessions across a restart on the same data", async () => {
     const user = await signUp(platform.url);
     platform = await platform.restart();

@@ -59,6 +59,8 @@ export function registerAuthRoutes(
     schema: { hide: true },
     handler: async (request, reply) => {
       const path = (request.url.split("?")[0] ?? "").slice("/api/auth/".length);
+      // better-auth's list answers with every session's token; /api/v1/me/sessions does not.
+      if (path === "list-sessions") return sendError(reply, "not_found", "use GET /api/v1/me/sessions");
       if (request.method !== "POST") return reply.send((await forward(request, reply)).body);
 
       const isSignIn = path === "sign-in/email";

@@ -59,6 +59,7 @@ describe.each(testStores)("teams on %s", (store) => {
     expect(members.body.items.map((m: { email: string }) => m.email).sort()).toEqual([dev.email, owner.email].sort());
     const devView = (await dev.call("GET", "/api/v1/me")).body.teams.find((t: { id: string }) => t.id === team.id);
     expect(devView.role).toBe("developer");
+    expect(devView.memberCount).toBe(2);
     expect(devView.permissions).not.toContain("members:manage");
   });
 
@@ -104,7 +105,11 @@ describe.each(testStores)("teams on %s", (store) => {
     expect((await member.call("GET", `/api/v1/teams/${team.id}`)).status).toBe(404);
   });
 
-  it("never lets anyone leave or delete a personal team", async () => {
+  it("never lets anyone leave or delete a personal team, whose creation is in its audit log", async () => {
+    const audit = await owner.call("GET", `/api/v1/teams/${owner.personalTeamId}/audit?action=team.create`);
+    expect(audit.body.items).toEqual([
+      expect.objectContaining({ actor: { type: "system", id: null, label: "Slipway" }, result: "success" }),
+    ]);
     expect((await owner.call("POST", `/api/v1/teams/${owner.personalTeamId}/leave`)).status).toBe(409);
     expect((await owner.call("DELETE", `/api/v1/teams/${owner.personalTeamId}`)).status).toBe(409);
   });

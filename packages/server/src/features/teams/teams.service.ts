@@ -9,7 +9,7 @@ import {
   type Team,
   type UpdateTeamInput,
 } from "@slipway/contracts";
-import { and, asc, count, eq, ne } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, ne } from "drizzle-orm";
 import type { RequestContext, SignedInActor, TeamAccess } from "../../platform/access.ts";
 import { recordAudit } from "../../platform/audit.ts";
 import type { Db, Executor } from "../../platform/db.ts";
@@ -24,8 +24,9 @@ export type TeamsDeps = { db: Db; outbox: Outbox };
 
 type TeamRow = typeof teams.$inferSelect;
 
-function toTeam(row: TeamRow, role: BuiltInRole): Team {
+function toTeam(row: TeamRow, role: BuiltInRole, memberCount: number): Team {
   return {
+    memberCount,
     id: row.id,
     slug: row.slug,
     name: row.name,
@@ -78,8 +79,17 @@ export async function createPersonalTeam(
       .returning();
     if (!row) throw new Error("team insert returned nothing");
     await tx.insert(teamMembers).values({ teamId: row.id, userId: user.id, role: "owner" });
+    await recordAudit(tx, {
+      actor: { type: "system" },
+      ip: null,
+      teamId: row.id,
+      action: "team.create",
+      resource: { type: "team", id: row.id },
+      result: "success",
+      details: { name: row.name, slug: row.slug, personal: true, for: user.email },
+    });
     await deps.outbox.emit(tx, { type: "team.created", teamId: row.id, payload: { teamId: row.id, personal: true } });
-    return toTeam(row, "owner");
+    return toTeam(row, "owner", 1);
   });
 }
 
@@ -112,8 +122,18 @@ export async function createTeam(
       details: { name: row.name, slug: row.slug },
     });
     await deps.outbox.emit(tx, { type: "team.created", teamId: row.id, payload: { teamId: row.id, personal: false } });
-    return toTeam(row, "owner");
+    return toTeam(row, "owner", 1);
   });
+}
+
+async function memberCounts(db: Executor, teamIds: string[]): Promise<Map<string, number>> {
+  if (teamIds.length === 0) return new Map();
+  const rows = await db
+    .select({ teamId: teamMembers.teamId, n: count() })
+    .from(teamMembers)
+    .where(inArray(teamMembers.teamId, teamIds))
+    .groupBy(teamMembers.teamId);
+  return new Map(rows.map((r) => [r.teamId, r.n]));
 }
 
 /** The teams an actor can see: all of a person's, or the one team of a token. */
@@ -127,11 +147,14 @@ export async function listTeams(actor: SignedInActor, db: Db): Promise<Team[]> {
         ? and(eq(teamMembers.userId, actor.userId), eq(teamMembers.teamId, actor.teamId))
         : eq(teamMembers.userId, actor.userId),
     )
-    .orderBy(asc(teams.isPersonal), asc(teams.name));
-  // Personal team first, then by name.
-  rows.sort((a, b) => Number(b.team.isPersonal) - Number(a.team.isPersonal));
+    // Personal team first, then by name.
+    .orderBy(desc(teams.isPersonal), asc(teams.name));
+  const counts = await memberCounts(
+    db,
+    rows.map((r) => r.team.id),
+  );
   return rows.map((r) => {
-    const team = toTeam(r.team, asRole(r.role));
+    const team = toTeam(r.team, asRole(r.role), counts.get(r.team.id) ?? 0);
     return actor.type === "token"
       ? { ...team, permissions: team.permissions.filter((p) => actor.scopes.includes(p)) }
       : team;
@@ -158,7 +181,8 @@ export async function resolveTeamAccess(actor: SignedInActor, teamId: string, db
 export async function getTeam(access: TeamAccess, db: Db): Promise<Team> {
   const row = (await db.select().from(teams).where(eq(teams.id, access.teamId)))[0];
   if (!row) throw notFound("team");
-  return { ...toTeam(row, access.role), permissions: [...access.permissions] };
+  const counts = await memberCounts(db, [row.id]);
+  return { ...toTeam(row, access.role, counts.get(row.id) ?? 0), permissions: [...access.permissions] };
 }
 
 function audit(
@@ -201,7 +225,8 @@ export async function updateTeam(
       teamId: access.teamId,
       payload: { teamId: access.teamId, ...input },
     });
-    return { ...toTeam(row, access.role), permissions: [...access.permissions] };
+    const counts = await memberCounts(tx, [row.id]);
+    return { ...toTeam(row, access.role, counts.get(row.id) ?? 0), permissions: [...access.permissions] };
   });
 }
 
