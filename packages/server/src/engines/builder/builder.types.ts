@@ -1,0 +1,133 @@
+/**
+ * The contract between the builds feature (control plane: queue, tables, API) and the builder
+ * engine (machinery: source, sandbox, commands, artifacts). The engine knows nothing of the
+ * store; the feature knows nothing of bwrap.
+ */
+
+export const buildStepIds = ["clone", "install", "pre-build", "build", "post-build", "package"] as const;
+export type BuildStepId = (typeof buildStepIds)[number];
+
+export type BuildStep = {
+  id: BuildStepId;
+  status: "running" | "succeeded" | "failed" | "skipped" | "canceled";
+  startedAt: Date | null;
+  endedAt: Date | null;
+};
+
+export type Framework = "static" | "vite" | "node" | "nextjs-export";
+
+/** What detection proposes for a source tree; every field can be overridden by the project. */
+export type BuildSettings = {
+  framework: Framework;
+  installCommand: string | null;
+  buildCommand: string | null;
+  /** Relative to the root directory; what gets published. */
+  outputDir: string;
+  /** Serve index.html for unknown paths (single-page apps). */
+  spaFallback: boolean;
+  nodeVersion: string;
+  preBuildHook: string | null;
+  postBuildHook: string | null;
+};
+
+export type BuildLimits = {
+  memoryMb: number;
+  /** CPU share in cores (may be fractional). */
+  cpus: number;
+  pids: number;
+  timeoutSeconds: number;
+};
+
+export type BuildSource =
+  | { kind: "git"; url: string; ref: string }
+  /** A .tar.gz the platform received (CLI upload); already size-checked on receipt. */
+  | { kind: "archive"; path: string };
+
+export type BuildSpec = {
+  buildId: string;
+  /** Whose dependency cache this build reads and writes (the project id): never shared across projects. */
+  cacheScope: string;
+  source: BuildSource;
+  /** Monorepos: the app lives here, relative to the repository root. "" for the root. */
+  rootDir: string;
+  /** Settings the project fixed; whatever is missing comes from detection. */
+  overrides: Partial<BuildSettings>;
+  /** The project's env vars for this environment; the only variables the build sees besides PATH/HOME/CI. */
+  env: Record<string, string>;
+  /** Values that must never appear in the log (sensitive env vars). */
+  secrets: string[];
+  limits: BuildLimits;
+};
+
+export type LogLine = { stream: "stdout" | "stderr" | "system"; text: string; at: Date };
+
+/** What the sandbox actually got on this machine, said in the log and kept on the build. */
+export type IsolationReport = {
+  sandbox: "bubblewrap" | "none";
+  namespaces: string[];
+  memoryLimit: "cgroup" | "prlimit" | "none";
+  pidsLimit: "cgroup" | "prlimit" | "none";
+  cpuLimit: "cgroup" | "none";
+  wallClockLimitSeconds: number;
+};
+
+export type Artifact = {
+  /** sha256 over the published files (paths and contents): equal trees share one artifact. */
+  hash: string;
+  dir: string;
+  files: number;
+  bytes: number;
+};
+
+export type BuildResult = {
+  artifact: Artifact;
+  settings: BuildSettings;
+  /** Hash of the source tree plus settings; a later build with the same key can reuse the artifact. */
+  sourceKey: string;
+  /** The commit built, for git sources. */
+  commitSha: string | null;
+  cache: "hit" | "miss" | "none";
+  /** True when the artifact came from an earlier build of the same source key. */
+  isReused: boolean;
+};
+
+export type BuildEvents = {
+  onLog(line: LogLine): void;
+  onStep(step: BuildStep): void;
+  onIsolation(report: IsolationReport): void;
+  /** Asked once the source key is known: an artifact already built from the same tree and settings. */
+  findReusable(sourceKey: string): Promise<Artifact | null>;
+};
+
+/** Why a build failed, in words a user can act on, and at which step. */
+export class BuildFailure extends Error {
+  readonly step: BuildStepId;
+  readonly reason:
+    | "source_unreachable"
+    | "ref_not_found"
+    | "invalid_archive"
+    | "command_failed"
+    | "hook_failed"
+    | "timed_out"
+    | "out_of_memory"
+    | "output_missing"
+    | "canceled";
+
+  constructor(step: BuildStepId, reason: BuildFailure["reason"], message: string) {
+    super(message);
+    this.name = "BuildFailure";
+    this.step = step;
+    this.reason = reason;
+  }
+}
+
+export type Builder = {
+  /** Runs the whole pipeline; rejects with BuildFailure. Aborting the signal kills every process at once. */
+  run(spec: BuildSpec, events: BuildEvents, signal: AbortSignal): Promise<BuildResult>;
+  /** Settings detection proposes for a source (used when creating a project). */
+  detect(source: BuildSource, rootDir: string): Promise<BuildSettings>;
+  /** Drops the dependency cache entries of a project (or all). */
+  clearCache(scope: { cacheScope: string }): Promise<void>;
+  /** Which Node versions builds can choose from on this machine. */
+  nodeVersions(): Promise<string[]>;
+};
