@@ -38,7 +38,11 @@ export async function startPlatform(config: Config = loadConfig()) {
   const logger = createLogger(config.logLevel);
   const master = loadMasterKey({ fromEnv: config.masterKey, dataDir: config.dataDir });
   const secrets = createSecrets(master.key);
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onConnectionError: (error) => logger.warn({ err: error.message }, "a database connection was dropped"),
+  });
   const { db } = store;
   const queue = createQueue({ db, logger });
   const scheduler = createScheduler({ db, queue, logger });

@@ -26,9 +26,16 @@ export type Store = {
 const migrationsFolder = resolve(import.meta.dirname, "../../migrations");
 
 /** Opens the store and applies checked-in migrations. PGlite in dataDir unless databaseUrl is set. */
-export async function openStore(options: { databaseUrl?: string | undefined; dataDir: string }): Promise<Store> {
+export async function openStore(options: {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  onConnectionError?: (error: Error) => void;
+}): Promise<Store> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // An idle connection the server drops (restart, pg_terminate_backend) must not take the process down;
+    // the pool replaces it on the next query.
+    pool.on("error", (error) => options.onConnectionError?.(error));
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     // Several nodes may start at once: one migrates while the others wait on the lock.
     const client = await pool.connect();

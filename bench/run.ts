@@ -1,0 +1,28 @@
+// `npm run bench` runs every benchmark; `npm run bench -- <name> [<name>…]` runs some.
+// Each prints its figures next to a baseline measured in the same run, as a ratio.
+import { loadavg } from "node:os";
+import { type Benchmark, type BenchResult, printTable, writeResults } from "./lib/report.ts";
+import { settings } from "./lib/settings.ts";
+import { startup } from "./startup.bench.ts";
+import { tokensList } from "./tokens-list.bench.ts";
+
+const benchmarks: Benchmark[] = [tokensList, startup];
+
+const names = process.argv.slice(2).filter((a) => a !== "--");
+const unknown = names.filter((n) => !benchmarks.some((b) => b.name === n));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark: ${unknown.join(", ")}\navailable:`);
+  for (const b of benchmarks) console.error(`  ${b.name.padEnd(12)} ${b.describe}`);
+  process.exit(2);
+}
+const selected = names.length > 0 ? benchmarks.filter((b) => names.includes(b.name)) : benchmarks;
+
+const load = loadavg()[0] ?? 0;
+console.log(`load average ${load.toFixed(2)} on this machine before the run`);
+if (load > 1) console.log("(other work is running: absolute figures will be low and noisy; compare the ratios)");
+
+const results: BenchResult[] = [];
+for (const b of selected) results.push(await b.run());
+
+printTable(results);
+console.log(`\nresults: ${writeResults(results, settings)}`);
