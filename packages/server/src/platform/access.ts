@@ -11,6 +11,8 @@ export type Actor =
       tokenId: string;
       tokenName: string;
       teamId: string;
+      /** The creator's role in the token's team, read with the token: it caps the scopes. */
+      role: BuiltInRole;
       scopes: readonly Permission[];
     };
 

@@ -131,8 +131,11 @@ export async function createHttpApp(options: {
   app.addHook("preValidation", async (request, reply) => {
     const access = request.routeOptions.config.access;
     if (!access) return;
+    if (access === "public") {
+      request.actor = { type: "anonymous" };
+      return;
+    }
     request.actor = await options.access.authenticate(request);
-    if (access === "public") return;
     const actor = request.actor;
     if (actor.type === "anonymous") {
       return request.headers.authorization

@@ -1,10 +1,8 @@
 import {
   type AddMemberInput,
   type BuiltInRole,
-  builtInRoles,
   type CreateTeamInput,
   type Member,
-  type Permission,
   rolePermissions,
   type Team,
   type UpdateTeamInput,
@@ -18,6 +16,7 @@ import { newId, randomText } from "../../platform/ids.ts";
 import type { Outbox } from "../../platform/outbox.ts";
 import { afterCursor, type Cursor, newestFirst, toPage } from "../../platform/pagination.ts";
 import { users } from "../auth/auth.tables.ts";
+import { asRole } from "./roles.ts";
 import { teamMembers, teams } from "./teams.tables.ts";
 
 export type TeamsDeps = { db: Db; outbox: Outbox };
@@ -35,10 +34,6 @@ function toTeam(row: TeamRow, role: BuiltInRole, memberCount: number): Team {
     permissions: [...rolePermissions[role]],
     createdAt: row.createdAt.toISOString(),
   };
-}
-
-function asRole(role: string): BuiltInRole {
-  return (builtInRoles as readonly string[]).includes(role) ? (role as BuiltInRole) : "viewer";
 }
 
 function slugify(text: string): string {
@@ -163,7 +158,12 @@ export async function listTeams(actor: SignedInActor, db: Db): Promise<Team[]> {
 
 /** What an actor may do in a team; null when the team is not theirs to see. */
 export async function resolveTeamAccess(actor: SignedInActor, teamId: string, db: Db): Promise<TeamAccess | null> {
-  if (actor.type === "token" && actor.teamId !== teamId) return null;
+  if (actor.type === "token") {
+    if (actor.teamId !== teamId) return null;
+    // A token never has more than its creator has now.
+    const granted = rolePermissions[actor.role].filter((p) => actor.scopes.includes(p));
+    return { teamId, role: actor.role, permissions: new Set(granted) };
+  }
   const row = (
     await db
       .select({ role: teamMembers.role })
@@ -172,10 +172,7 @@ export async function resolveTeamAccess(actor: SignedInActor, teamId: string, db
   )[0];
   if (!row) return null;
   const role = asRole(row.role);
-  let granted: Permission[] = [...rolePermissions[role]];
-  // A token never has more than its creator has now.
-  if (actor.type === "token") granted = granted.filter((p) => actor.scopes.includes(p));
-  return { teamId, role, permissions: new Set(granted) };
+  return { teamId, role, permissions: new Set(rolePermissions[role]) };
 }
 
 export async function getTeam(access: TeamAccess, db: Db): Promise<Team> {

@@ -8,6 +8,7 @@ import { newId } from "../../platform/ids.ts";
 import type { Outbox } from "../../platform/outbox.ts";
 import { afterCursor, type Cursor, newestFirst, toPage } from "../../platform/pagination.ts";
 import { users } from "../auth/auth.tables.ts";
+import { asRole } from "../teams/roles.ts";
 import { teamMembers } from "../teams/teams.tables.ts";
 import { generateToken, hashToken, hasValidChecksum } from "./token-format.ts";
 import { apiTokens } from "./tokens.tables.ts";
@@ -132,7 +133,7 @@ export async function authenticateToken(secret: string, db: Db): Promise<Actor |
   if (!hasValidChecksum(secret)) return null;
   const row = (
     await db
-      .select({ token: apiTokens, email: users.email })
+      .select({ token: apiTokens, email: users.email, role: teamMembers.role })
       .from(apiTokens)
       .innerJoin(users, eq(users.id, apiTokens.userId))
       .innerJoin(teamMembers, and(eq(teamMembers.teamId, apiTokens.teamId), eq(teamMembers.userId, apiTokens.userId)))
@@ -160,6 +161,7 @@ export async function authenticateToken(secret: string, db: Db): Promise<Actor |
     tokenId: token.id,
     tokenName: token.name,
     teamId: token.teamId,
+    role: asRole(row.role),
     scopes: token.scopes as Permission[],
   };
 }
