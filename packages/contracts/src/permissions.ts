@@ -16,6 +16,15 @@ export const permissions = [
   "audit:read",
   "billing:read",
   "billing:manage",
+  "projects:read",
+  "projects:create",
+  "projects:update",
+  "projects:delete",
+  "builds:create",
+  "builds:cancel",
+  "deployments:promote",
+  "env:read",
+  "env:write",
 ] as const;
 
 export type Permission = (typeof permissions)[number];
@@ -33,6 +42,15 @@ export const permissionDescriptions: Record<Permission, string> = {
   "audit:read": "Read the audit log",
   "billing:read": "See billing and usage",
   "billing:manage": "Change billing details",
+  "projects:read": "See projects, builds, deployments and their logs",
+  "projects:create": "Create projects",
+  "projects:update": "Change a project's git connection, build settings, limits and hooks",
+  "projects:delete": "Delete projects",
+  "builds:create": "Start, retry and upload builds; clear the build cache",
+  "builds:cancel": "Cancel running builds",
+  "deployments:promote": "Promote deployments to production and roll back",
+  "env:read": "Read environment variables (never the sensitive ones)",
+  "env:write": "Add, change and remove environment variables",
 };
 
 export const builtInRoles = ["owner", "admin", "developer", "viewer", "billing"] as const;
@@ -44,9 +62,22 @@ const all = [...permissions];
 export const rolePermissions: Record<BuiltInRole, readonly Permission[]> = {
   owner: all,
   admin: all.filter((p) => p !== "team:delete" && p !== "billing:manage"),
-  developer: ["team:read", "members:read", "tokens:read", "tokens:create"],
-  viewer: ["team:read", "members:read"],
-  billing: ["team:read", "members:read", "billing:read", "billing:manage"],
+  developer: [
+    "team:read",
+    "members:read",
+    "tokens:read",
+    "tokens:create",
+    "projects:read",
+    "projects:create",
+    "projects:update",
+    "builds:create",
+    "builds:cancel",
+    "deployments:promote",
+    "env:read",
+    "env:write",
+  ],
+  viewer: ["team:read", "members:read", "projects:read", "env:read"],
+  billing: ["team:read", "members:read", "billing:read", "billing:manage", "projects:read"],
 };
 
 export const roleDescriptions: Record<BuiltInRole, string> = {

@@ -6,7 +6,7 @@ import { testStores } from "../testing/harness.ts";
 import { openTestStore, type TestStoreLocation, testLogger, waitFor } from "../testing/test-store.ts";
 import type { Db } from "./db.ts";
 import { jobs } from "./platform.tables.ts";
-import { createQueue } from "./queue.ts";
+import { createQueue, DeferJob } from "./queue.ts";
 
 const payload = z.object({ n: z.number() });
 let jobCounter = 0;
@@ -51,6 +51,28 @@ describe.each(testStores)("queue on %s", (kind) => {
       lastError: null,
       finishedAt: expect.any(Date),
     });
+  });
+
+  it("puts a deferred job back without spending an attempt", async () => {
+    const queue = newQueue();
+    let calls = 0;
+    const job = queue.define({
+      name: uniqueJobName("deferred"),
+      payload,
+      maxAttempts: 1,
+      handler: async () => {
+        calls++;
+        if (calls < 3) throw new DeferJob("slot taken", 60_000);
+        return "ran";
+      },
+    });
+    const id = (await queue.enqueue(handle.db, job, { n: 1 })) as string;
+    for (let i = 0; i < 3; i++) {
+      await queue.drain();
+      await makeDue(handle.db, [id]);
+    }
+    expect(calls).toBe(3);
+    expect(await queue.get(id)).toMatchObject({ status: "succeeded", attempts: 1, result: "ran" });
   });
 
   it("refuses a payload that does not match the job's schema", async () => {

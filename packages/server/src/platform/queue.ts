@@ -17,6 +17,16 @@ export type JobDefinition<S extends z.ZodTypeAny> = {
   backoffMs?: (attempt: number) => number;
 };
 
+/** Thrown by a handler that cannot run yet (a concurrency slot is taken): the job returns to the queue. */
+export class DeferJob extends Error {
+  readonly delayMs: number;
+  constructor(reason: string, delayMs: number) {
+    super(reason);
+    this.name = "DeferJob";
+    this.delayMs = delayMs;
+  }
+}
+
 export type EnqueueOptions = { runAt?: Date; dedupeKey?: string; maxAttempts?: number };
 
 const defaultBackoff = (attempt: number) => Math.min(1000 * 2 ** (attempt - 1), 300_000);
@@ -164,6 +174,20 @@ export function createQueue(deps: {
         .where(isHeldHere(row.id));
     } catch (error) {
       await stopRenewing();
+      if (error instanceof DeferJob) {
+        // Not a failure: the attempt is given back and the job waits its turn.
+        await deps.db
+          .update(jobs)
+          .set({
+            status: "queued",
+            attempts: row.attempts - 1,
+            lockedBy: null,
+            lockedUntil: null,
+            runAt: new Date(Date.now() + error.delayMs),
+          })
+          .where(isHeldHere(row.id));
+        return;
+      }
       const message = error instanceof Error ? error.message : String(error);
       const isSpent = row.attempts >= row.maxAttempts;
       const backoff = (definition.backoffMs ?? defaultBackoff)(row.attempts);
