@@ -24,6 +24,11 @@ const envSchema = z.object({
   SLIPWAY_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   /** Requests per minute per client on the API as a whole. */
   SLIPWAY_API_RATE_LIMIT: z.coerce.number().int().min(1).default(1200),
+  /** Builds running at once on this instance, and per team. */
+  SLIPWAY_BUILD_CONCURRENCY: z.coerce.number().int().min(1).default(2),
+  SLIPWAY_TEAM_BUILD_CONCURRENCY: z.coerce.number().int().min(1).default(2),
+  /** Largest source upload `slipway deploy` may send, in MB. */
+  SLIPWAY_UPLOAD_LIMIT_MB: z.coerce.number().int().min(1).default(200),
   /** Where the built dashboard lives; the server serves it at /. */
   SLIPWAY_WEB_DIST: z.string().optional(),
 });
@@ -43,6 +48,7 @@ export type Config = {
   signInLimits: { perIp: number; perAccount: number; windowSeconds: number };
   apiRateLimit: number;
   webDist: string;
+  builds: { concurrency: number; teamConcurrency: number; uploadLimitBytes: number };
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -72,6 +78,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     apiRateLimit: e.SLIPWAY_API_RATE_LIMIT,
     webDist: e.SLIPWAY_WEB_DIST ?? resolve(import.meta.dirname, "../../web/dist"),
+    builds: {
+      concurrency: e.SLIPWAY_BUILD_CONCURRENCY,
+      teamConcurrency: e.SLIPWAY_TEAM_BUILD_CONCURRENCY,
+      uploadLimitBytes: e.SLIPWAY_UPLOAD_LIMIT_MB * 1024 * 1024,
+    },
     ...overrides,
   };
 }
