@@ -27,6 +27,11 @@ const envSchema = z.object({
   /** Builds running at once on this instance, and per team. */
   SLIPWAY_BUILD_CONCURRENCY: z.coerce.number().int().min(1).default(2),
   SLIPWAY_TEAM_BUILD_CONCURRENCY: z.coerce.number().int().min(1).default(2),
+  /**
+   * Git transports projects may clone from. `file` lets a project clone any repository the
+   * platform's user can read on this host: right for one owner's machine, remove it on a shared one.
+   */
+  SLIPWAY_GIT_PROTOCOLS: z.string().default("https,http,git,ssh,file"),
   /** Largest source upload `slipway deploy` may send, in MB. */
   SLIPWAY_UPLOAD_LIMIT_MB: z.coerce.number().int().min(1).default(200),
   /** Where the built dashboard lives; the server serves it at /. */
@@ -49,6 +54,7 @@ export type Config = {
   apiRateLimit: number;
   webDist: string;
   builds: { concurrency: number; teamConcurrency: number; uploadLimitBytes: number };
+  gitProtocols: string[];
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -78,6 +84,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     apiRateLimit: e.SLIPWAY_API_RATE_LIMIT,
     webDist: e.SLIPWAY_WEB_DIST ?? resolve(import.meta.dirname, "../../web/dist"),
+    gitProtocols: e.SLIPWAY_GIT_PROTOCOLS.split(",")
+      .map((p) => p.trim())
+      .filter(Boolean),
     builds: {
       concurrency: e.SLIPWAY_BUILD_CONCURRENCY,
       teamConcurrency: e.SLIPWAY_TEAM_BUILD_CONCURRENCY,

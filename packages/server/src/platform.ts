@@ -1,12 +1,27 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import type { FastifyRequest } from "fastify";
+import { z } from "zod";
 import { type Config, loadConfig } from "./config.ts";
 import { createEdgeServer } from "./edge/edge-server.ts";
+import { RouteTable } from "./edge/route-table.ts";
+import { createBuilder } from "./engines/builder/builder.ts";
+import { createSandbox } from "./engines/sandbox/sandbox.ts";
 import { registerAccountRoutes } from "./features/account/account.routes.ts";
 import { registerAuditRoutes } from "./features/audit/audit.routes.ts";
 import { registerAuthRoutes } from "./features/auth/auth.routes.ts";
 import { createAuth } from "./features/auth/auth.ts";
+import { createBuildLogs } from "./features/builds/build-logs.ts";
+import { createBuildRunner } from "./features/builds/build-runner.ts";
+import { registerBuildRoutes } from "./features/builds/builds.routes.ts";
+import { buildJobPayload } from "./features/builds/builds.service.ts";
+import { registerDeploymentRoutes } from "./features/deployments/deployments.routes.ts";
+import { createEdgeRouteSync } from "./features/deployments/edge-routes.ts";
+import type { EdgeAddress } from "./features/deployments/hostnames.ts";
+import { registerEnvRoutes } from "./features/env/env.routes.ts";
+import { registerGitHookRoutes } from "./features/git-hooks/git-hooks.routes.ts";
+import { registerProjectRoutes } from "./features/projects/projects.routes.ts";
 import { registerSystemRoutes } from "./features/system/system.routes.ts";
 import { claimInstanceOwnership, instanceOwnerId } from "./features/system/system.service.ts";
 import { registerTeamRoutes } from "./features/teams/teams.routes.ts";
@@ -70,6 +85,41 @@ export async function startPlatform(config: Config = loadConfig()) {
       : { type: "anonymous" };
   }
 
+  // Builds and deployments.
+  const edge: EdgeAddress = { domain: config.edgeDomain, port: config.edgePort };
+  const routes = new RouteTable();
+  const artifactsDir = join(config.dataDir, "artifacts");
+  const edgeRoutes = createEdgeRouteSync({ db, edge, routes, artifactsDir, logger });
+  const sandbox = createSandbox({ logger, workRoot: join(config.dataDir, "work") });
+  const builder = createBuilder({ logger, sandbox, dataDir: config.dataDir, gitProtocols: config.gitProtocols });
+  const buildLogs = createBuildLogs({ db });
+  const runner = createBuildRunner({
+    db,
+    logger,
+    outbox,
+    secrets,
+    builder,
+    logs: buildLogs,
+    artifactsDir,
+    concurrency: { instance: config.builds.concurrency, team: config.builds.teamConcurrency },
+    onRoutesChanged: () => edgeRoutes.changed(),
+  });
+  const buildJob = queue.define({
+    name: "builds.run",
+    payload: buildJobPayload,
+    // A second attempt only after the platform stopped mid-build; failures of the build itself are final.
+    maxAttempts: 2,
+    timeoutMs: 3 * 60 * 60_000,
+    handler: ({ buildId }) => runner.run(buildId),
+  });
+  const reconcileJob = queue.define({
+    name: "builds.reconcile",
+    payload: z.object({}),
+    maxAttempts: 1,
+    handler: () => runner.reconcile(),
+  });
+  const buildsDeps = { db, outbox, queue, buildJob, logs: buildLogs, edge, abortLocal: runner.abortLocal };
+
   let isDraining = false;
   const app = await createHttpApp({
     logger,
@@ -109,22 +159,37 @@ export async function startPlatform(config: Config = loadConfig()) {
     info: { version, store: store.kind, startedAt, edgeUrl: `http://${config.edgeDomain}:${config.edgePort}` },
   });
   registerTeamRoutes(app, { db, outbox });
+  registerProjectRoutes(app, { db, outbox, secrets, edge, builder, publicUrl: config.publicUrl });
+  registerBuildRoutes(app, {
+    ...buildsDeps,
+    builder,
+    uploadsDir: join(config.dataDir, "uploads"),
+    uploadLimitBytes: config.builds.uploadLimitBytes,
+  });
+  registerDeploymentRoutes(app, { db, outbox, edge, onRoutesChanged: () => edgeRoutes.changed() });
+  registerEnvRoutes(app, { db, secrets });
+  registerGitHookRoutes(app, { ...buildsDeps, secrets });
   registerTokenRoutes(app, { db, outbox });
   registerAuditRoutes(app, { db });
   await registerWeb(app, { webDist: config.webDist });
 
   // One process holds the store in embedded mode: whatever was running when it stopped is lost.
   if (store.kind === "pglite") await queue.reclaimExpired({ all: true });
+  await runner.reconcile();
+  await scheduler.schedule("builds.reconcile", "* * * * *", reconcileJob, {});
   queue.start();
   scheduler.start();
 
   await app.listen({ port: config.port, host: config.host });
-  const edge = createEdgeServer({ logger });
-  edge.listen(config.edgePort, config.host);
-  await once(edge, "listening");
+  const edgeServer = createEdgeServer({ logger, routes });
+  edgeServer.listen(config.edgePort, config.host);
+  await once(edgeServer, "listening");
 
   const apiPort = (app.server.address() as AddressInfo).port;
-  const edgePort = (edge.address() as AddressInfo).port;
+  const edgePort = (edgeServer.address() as AddressInfo).port;
+  edge.port = edgePort;
+  await edgeRoutes.reload();
+  edgeRoutes.start();
   logger.info(
     {
       api: `http://localhost:${apiPort}`,
@@ -140,8 +205,9 @@ export async function startPlatform(config: Config = loadConfig()) {
     stopping ??= (async () => {
       isDraining = true;
       scheduler.stop();
-      edge.closeIdleConnections();
-      await Promise.all([app.close(), new Promise<void>((resolve) => edge.close(() => resolve()))]);
+      edgeRoutes.stop();
+      edgeServer.closeIdleConnections();
+      await Promise.all([app.close(), new Promise<void>((resolve) => edgeServer.close(() => resolve()))]);
       await queue.stop();
       await store.close();
       logger.info("slipway stopped");
@@ -162,6 +228,9 @@ export async function startPlatform(config: Config = loadConfig()) {
     mailer,
     auth,
     logger,
+    routes,
+    runner,
+    builder,
     stop,
   };
 }

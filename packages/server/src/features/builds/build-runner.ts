@@ -30,8 +30,8 @@ export type BuildRunnerDeps = EnvDeps & {
   logs: BuildLogs;
   artifactsDir: string;
   concurrency: { instance: number; team: number };
-  /** Called after a deployment is made or production moves, so the edge reloads its routes. */
-  onRoutesChanged(): void;
+  /** Called after a deployment is made or production moves; resolves once the edge serves the new routes. */
+  onRoutesChanged(): Promise<void>;
 };
 
 export type BuildRunner = ReturnType<typeof createBuildRunner>;
@@ -180,7 +180,8 @@ export function createBuildRunner(deps: BuildRunnerDeps) {
     log.system(
       result.isReused ? "Source unchanged since an earlier build: its artifact is reused." : "Build succeeded.",
     );
-    await deps.db.transaction(async (tx) => {
+    // The build reads "succeeded" only once its URLs answer: deployment first, then routes, then status.
+    const deploymentId = await deps.db.transaction(async (tx) => {
       const deployment = await createDeploymentFromBuild(
         tx,
         { build, artifact: result.artifact, spaFallback: result.settings.spaFallback },
@@ -189,8 +190,6 @@ export function createBuildRunner(deps: BuildRunnerDeps) {
       await tx
         .update(builds)
         .set({
-          status: "succeeded",
-          finishedAt: new Date(),
           cache: result.cache,
           isReused: result.isReused,
           sourceKey: result.sourceKey,
@@ -200,13 +199,17 @@ export function createBuildRunner(deps: BuildRunnerDeps) {
         })
         .where(eq(builds.id, build.id));
       await recordDetectedSettings(build.projectId, result.settings, tx);
+      return deployment.id;
+    });
+    await deps.onRoutesChanged();
+    await deps.db.transaction(async (tx) => {
+      await tx.update(builds).set({ status: "succeeded", finishedAt: new Date() }).where(eq(builds.id, build.id));
       await deps.outbox.emit(tx, {
         type: "build.succeeded",
         teamId: build.teamId,
-        payload: { buildId: build.id, projectId: build.projectId, deploymentId: deployment.id },
+        payload: { buildId: build.id, projectId: build.projectId, deploymentId },
       });
     });
-    deps.onRoutesChanged();
   }
 
   async function fail(

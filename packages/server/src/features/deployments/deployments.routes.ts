@@ -15,7 +15,7 @@ import {
 const deploymentParams = teamParams.extend({ deploymentId: z.string().max(64) });
 const tags = ["deployments"];
 
-export function registerDeploymentRoutes(app: HttpApp, deps: DeploymentsDeps & { onRoutesChanged(): void }) {
+export function registerDeploymentRoutes(app: HttpApp, deps: DeploymentsDeps & { onRoutesChanged(): Promise<void> }) {
   app.get(
     "/api/v1/teams/:teamId/projects/:projectId/deployments",
     {
@@ -70,7 +70,7 @@ export function registerDeploymentRoutes(app: HttpApp, deps: DeploymentsDeps & {
         { ctx: contextOf(request), access: teamOf(request), deploymentId: request.params.deploymentId },
         deps,
       );
-      deps.onRoutesChanged();
+      await deps.onRoutesChanged();
       return deployment;
     },
   );
@@ -91,7 +91,7 @@ export function registerDeploymentRoutes(app: HttpApp, deps: DeploymentsDeps & {
         { ctx: contextOf(request), access: teamOf(request), projectId: request.params.projectId },
         deps,
       );
-      deps.onRoutesChanged();
+      await deps.onRoutesChanged();
       return deployment;
     },
   );
