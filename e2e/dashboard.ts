@@ -41,6 +41,25 @@ export async function signOut(page: Page): Promise<void> {
   await page.waitForURL(/\/sign-in/);
 }
 
+/** Creates a team through the team switcher; the dashboard then opens it. Returns its id. */
+export async function createTeam(page: Page, name: string): Promise<string> {
+  await page.getByTestId("team-switcher").filter({ visible: true }).click();
+  await page.getByRole("menuitem", { name: "Create team" }).click();
+  await page.getByRole("dialog").getByLabel("Team name").fill(name);
+  await page.getByRole("dialog").getByRole("button", { name: "Create team" }).click();
+  await page.getByRole("heading", { name }).waitFor();
+  return currentTeamId(page);
+}
+
+/** Picks a team in the switcher (by a part of its name) and waits for its overview. */
+export async function switchTeam(page: Page, name: string): Promise<void> {
+  await page.getByTestId("team-switcher").filter({ visible: true }).click();
+  await page.getByRole("menuitemradio", { name: new RegExp(escapeRegExp(name)) }).click();
+  await page.getByRole("heading", { name }).waitFor();
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 /** The team id in the current `/t/$teamId/...` address. */
 export function currentTeamId(page: Page): string {
   const match = new URL(page.url()).pathname.match(/^\/t\/([^/]+)/);

@@ -2,29 +2,21 @@ import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { meSchema } from "@slipway/contracts";
+import { freePort, type PlatformProcess, startPlatformProcess } from "@slipway/server/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  type Account,
-  browserCall,
-  createTokenInBrowser,
-  freePort,
-  type RunningServer,
-  runSlipway,
-  signUp,
-  startServer,
-} from "./test-server.ts";
+import { type Account, browserCall, createTokenInBrowser, runSlipway, signUp } from "./test-server.ts";
 
-let server: RunningServer;
+let server: PlatformProcess;
 let ada: Account;
 let configDir: string;
 let configPath: string;
 
 beforeAll(async () => {
-  server = await startServer();
+  server = await startPlatformProcess();
   ada = await signUp(server.url, "Ada Lovelace");
 });
 afterAll(async () => {
-  await server?.stop();
+  await server?.dispose();
 });
 beforeEach(async () => {
   configDir = await mkdtemp(join(tmpdir(), "slipway-cli-home-"));

@@ -1,5 +1,5 @@
-import { createServer } from "node:net";
 import { PassThrough, Writable } from "node:stream";
+import { freePort } from "@slipway/server/testing";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./program.ts";
 
@@ -21,15 +21,6 @@ async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
     streams: { stdin, stdout: sink((t) => (stdout += t)), stderr: sink((t) => (stderr += t)) },
   });
   return { code, stdout, stderr };
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
 }
 
 describe("slipway", () => {
@@ -107,7 +98,7 @@ describe("slipway", () => {
   });
 
   it("names the server it cannot reach", async () => {
-    const api = `http://127.0.0.1:${await closedPort()}`;
+    const api = `http://127.0.0.1:${await freePort()}`;
     const result = await run(["whoami", "--json"], { SLIPWAY_API: api, SLIPWAY_TOKEN: `slw_${"a".repeat(36)}` });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe("");

@@ -1,77 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
+import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Me, meSchema } from "@slipway/contracts";
 
-const repoRoot = join(import.meta.dirname, "../../..");
 const slipwayBin = join(import.meta.dirname, "../bin/slipway.js");
 export const strongPassword = "correct-horse-battery-staple-9";
-
-export type RunningServer = { url: string; stop(): Promise<void> };
-
-/** A port nothing listens on right now; also how tests point the CLI at a server that is down. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("could not find a free port");
-  return address.port;
-}
-
-/** The real server as its own process, on free ports with a fresh data dir, ready when this resolves. */
-export async function startServer(): Promise<RunningServer> {
-  const dataDir = await mkdtemp(join(tmpdir(), "slipway-cli-it-"));
-  const [port, edgePort] = [await freePort(), await freePort()];
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ["--import", "tsx", "packages/server/src/main.ts"], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      SLIPWAY_EDGE_PORT: String(edgePort),
-      SLIPWAY_DATA_DIR: dataDir,
-      SLIPWAY_LOG_LEVEL: "warn",
-      // Sign-up checks the Origin header against this; browserCall sends it.
-      SLIPWAY_PUBLIC_URL: url,
-    },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  const stop = async () => {
-    await stopProcess(child);
-    await rm(dataDir, { recursive: true, force: true });
-  };
-  try {
-    await waitUntilReady(url, child);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { url, stop };
-}
-
-async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode} before it was ready`);
-    const response = await fetch(`${url}/readyz`).catch(() => undefined);
-    if (response?.status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`server at ${url} was not ready within 90s`);
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 export type Account = { email: string; cookie: string; me: Me; teamId: string };
 

@@ -6,6 +6,7 @@ import { meQueryOptions } from "./data/me";
 import { isApiError } from "./lib/api";
 import { homeTeamId } from "./lib/last-team";
 import { AccountPage } from "./routes/account/settings/account-page";
+import { InstanceAuditPage } from "./routes/admin/audit/instance-audit-page";
 import { MailListPage } from "./routes/admin/mail/mail-list-page";
 import { MailMessagePage } from "./routes/admin/mail/mail-message-page";
 import { AuditPage } from "./routes/audit/list/audit-page";
@@ -166,13 +167,20 @@ const mailMessageRoute = createRoute({
   component: MailMessagePage,
 });
 
+const instanceAuditRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "audit",
+  validateSearch: auditSearchSchema,
+  component: InstanceAuditPage,
+});
+
 const routeTree = rootRoute.addChildren([
   authRoute.addChildren([signInRoute, signUpRoute, forgotPasswordRoute, resetPasswordRoute]),
   appRoute.addChildren([
     homeRoute,
     teamRoute.addChildren([teamOverviewRoute, teamSettingsRoute, tokensRoute, auditRoute]),
     accountRoute,
-    adminRoute.addChildren([mailListRoute, mailMessageRoute]),
+    adminRoute.addChildren([mailListRoute, mailMessageRoute, instanceAuditRoute]),
   ]),
 ]);
 

@@ -1,5 +1,6 @@
-import { type ReactNode, useId } from "react";
+import { type ComponentProps, type FormEvent, type ReactNode, useId } from "react";
 import { cn } from "../lib/utils";
+import { Input } from "./ui/input";
 import { Label } from "./ui/label";
 
 /**
@@ -54,5 +55,54 @@ export function FormError({ message }: { message: string | undefined }) {
     >
       {message}
     </p>
+  );
+}
+
+/** A text input with its label and error; `value`, `onChange` and `error` fit `form.bind(key)`. */
+export function TextField({
+  label,
+  value,
+  onChange,
+  error,
+  hint,
+  labelAside,
+  ...inputProps
+}: {
+  label: ReactNode;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string | undefined;
+  hint?: ReactNode;
+  labelAside?: ReactNode;
+} & Omit<ComponentProps<"input">, "value" | "onChange" | "id">) {
+  return (
+    <FormField label={label} error={error} hint={hint} labelAside={labelAside}>
+      {(control) => (
+        <Input {...inputProps} {...control} value={value} onChange={(event) => onChange(event.target.value)} />
+      )}
+    </FormField>
+  );
+}
+
+/**
+ * A form the page checks itself (with the server's zod schema), so the browser's own
+ * validation bubbles are off; an error about the whole form shows on top.
+ */
+export function Form({
+  onSubmit,
+  error,
+  className,
+  children,
+}: {
+  onSubmit: (event: FormEvent) => void;
+  error: string | undefined;
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <form className={cn("grid gap-4", className)} onSubmit={onSubmit} noValidate>
+      <FormError message={error} />
+      {children}
+    </form>
   );
 }

@@ -1,42 +1,23 @@
-import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { accountSessionSchema } from "@slipway/contracts";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 import { apiJson, apiVoid } from "../lib/api";
 import { meKeys } from "./me";
 
-/** better-auth's session rows; not part of the v1 contracts, so parsed loosely here. */
-const authSessionSchema = z.object({
-  id: z.string(),
-  token: z.string().optional(),
-  createdAt: z.coerce.date(),
-  updatedAt: z.coerce.date().optional(),
-  expiresAt: z.coerce.date(),
-  ipAddress: z.string().nullish(),
-  userAgent: z.string().nullish(),
-});
-export type AuthSession = z.infer<typeof authSessionSchema>;
-
-const currentSessionSchema = z.object({ session: z.object({ id: z.string() }) }).nullable();
-
 export const sessionKeys = {
   all: ["sessions"] as const,
   list: () => [...sessionKeys.all, "list"] as const,
-  current: () => [...sessionKeys.all, "current"] as const,
 };
 
-export function useSessions() {
-  return useQuery(
-    queryOptions({
-      queryKey: sessionKeys.list(),
-      queryFn: ({ signal }) => apiJson("/api/auth/list-sessions", z.array(authSessionSchema), { signal }),
-    }),
-  );
-}
+const sessionsPath = "/api/v1/me/sessions";
+const sessionListSchema = z.object({ items: z.array(accountSessionSchema) });
 
-export function useCurrentSessionId() {
+/** The account's signed-in devices; the server marks this browser's with `isCurrent`. */
+export function useSessions() {
   return useQuery({
-    queryKey: sessionKeys.current(),
-    queryFn: ({ signal }) => apiJson("/api/auth/get-session", currentSessionSchema, { signal }),
-    select: (data) => data?.session.id ?? null,
+    queryKey: sessionKeys.list(),
+    queryFn: ({ signal }) => apiJson(sessionsPath, sessionListSchema, { signal }),
+    select: (data) => data.items,
   });
 }
 
@@ -85,7 +66,8 @@ export function useRevokeAllSessions() {
 export function useRevokeSession() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (token: string) => apiVoid("/api/auth/revoke-session", { method: "POST", body: { token } }),
+    mutationFn: (sessionId: string) =>
+      apiVoid(`${sessionsPath}/${encodeURIComponent(sessionId)}`, { method: "DELETE" }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: sessionKeys.all }),
   });
 }

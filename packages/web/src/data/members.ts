@@ -7,19 +7,14 @@ import { teamKeys } from "./teams";
 
 export const memberKeys = {
   all: (teamId: string) => [...teamKeys.detail(teamId), "members"] as const,
-  list: (teamId: string, limit?: number) => [...memberKeys.all(teamId), "list", limit ?? null] as const,
+  list: (teamId: string) => [...memberKeys.all(teamId), "list"] as const,
 };
 
 const membersPath = (teamId: string) => `/api/v1/teams/${encodeURIComponent(teamId)}/members`;
 
-export function useMembers(teamId: string, options: { limit?: number } = {}) {
+export function useMembers(teamId: string) {
   return useInfiniteQuery(
-    cursorPagesOptions({
-      queryKey: memberKeys.list(teamId, options.limit),
-      path: membersPath(teamId),
-      item: memberSchema,
-      ...(options.limit ? { limit: options.limit } : {}),
-    }),
+    cursorPagesOptions({ queryKey: memberKeys.list(teamId), path: membersPath(teamId), item: memberSchema }),
   );
 }
 

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { type FormEvent, useState } from "react";
 import type { z } from "zod";
 import { ApiError } from "./api";
 
@@ -37,6 +37,20 @@ export function useZodForm<V extends Record<string, unknown>, S extends z.ZodTyp
     return null;
   }
 
+  /** The form's `onSubmit`: checks the values and hands the parsed input on only when they pass. */
+  function handleSubmit(onValid: (input: z.output<S>) => void) {
+    return (event: FormEvent) => {
+      event.preventDefault();
+      const input = validate();
+      if (input !== null) onValid(input);
+    };
+  }
+
+  /** What a field component needs: its value, a setter and its error. */
+  function bind<K extends keyof V>(key: K) {
+    return { value: values[key], onChange: (value: V[K]) => setField(key, value), error: errors[key] };
+  }
+
   /** Puts a server-side validation failure next to its fields; anything else goes on the form. */
   function showServerError(error: unknown): void {
     if (error instanceof ApiError) {
@@ -57,5 +71,5 @@ export function useZodForm<V extends Record<string, unknown>, S extends z.ZodTyp
     setErrors({});
   }
 
-  return { values, errors, setField, validate, showServerError, reset };
+  return { values, errors, setField, handleSubmit, bind, showServerError, reset };
 }

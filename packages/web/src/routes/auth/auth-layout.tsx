@@ -1,5 +1,7 @@
-import { Outlet } from "@tanstack/react-router";
-import type { ReactNode } from "react";
+import { Outlet, useNavigate } from "@tanstack/react-router";
+import type { FormEvent, ReactNode } from "react";
+import { Form } from "../../components/form-field";
+import { Button } from "../../components/ui/button";
 import { Wordmark } from "../../components/wordmark";
 
 /** The signed-out pages: one centred card under the wordmark. */
@@ -40,3 +42,36 @@ export function AuthCard({
 }
 
 export const authLinkClasses = "font-medium text-foreground underline-offset-4 hover:underline";
+
+/** The form on an auth card: its fields, then one full-width submit button. */
+export function AuthForm({
+  onSubmit,
+  error,
+  submitLabel,
+  isSubmitting,
+  children,
+}: {
+  onSubmit: (event: FormEvent) => void;
+  error: string | undefined;
+  submitLabel: string;
+  isSubmitting: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <Form onSubmit={onSubmit} error={error}>
+      {children}
+      <Button type="submit" className="mt-2 w-full" isLoading={isSubmitting}>
+        {submitLabel}
+      </Button>
+    </Form>
+  );
+}
+
+/**
+ * Where a signed-in person goes next: the `redirect` they arrived with (a whole same-origin
+ * href, path and query, already checked by the route), or home.
+ */
+export function useContinueTo(redirect: string | undefined) {
+  const navigate = useNavigate();
+  return () => void navigate({ href: redirect ?? "/" });
+}

@@ -1,6 +1,6 @@
 import type { Permission, Team } from "@slipway/contracts";
 import { Link, type LinkProps } from "@tanstack/react-router";
-import { House, KeyRound, type LucideIcon, Mail, ScrollText, Settings, UserRound } from "lucide-react";
+import { House, KeyRound, type LucideIcon, Mail, ScrollText, Settings, ShieldCheck, UserRound } from "lucide-react";
 
 type NavItem = { label: string; icon: LucideIcon; link: LinkProps; isExact?: boolean };
 
@@ -23,7 +23,13 @@ export function SidebarNav({ team, isInstanceOwner }: { team: Team | null; isIns
       {team ? <NavSection items={teamItems(team)} /> : null}
       <NavSection title="You" items={[{ label: "Account", icon: UserRound, link: { to: "/account" } }]} />
       {isInstanceOwner ? (
-        <NavSection title="Instance" items={[{ label: "Mail outbox", icon: Mail, link: { to: "/admin/mail" } }]} />
+        <NavSection
+          title="Instance"
+          items={[
+            { label: "Mail outbox", icon: Mail, link: { to: "/admin/mail" } },
+            { label: "Instance audit", icon: ShieldCheck, link: { to: "/admin/audit" } },
+          ]}
+        />
       ) : null}
     </nav>
   );

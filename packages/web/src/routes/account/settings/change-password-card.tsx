@@ -24,10 +24,7 @@ export function ChangePasswordCard() {
   const change = useChangePassword();
   const form = useZodForm({ schema: changePasswordSchema, initial });
 
-  function submit(event: React.FormEvent) {
-    event.preventDefault();
-    const input = form.validate();
-    if (!input) return;
+  const submit = form.handleSubmit((input) =>
     change.mutate(input, {
       onSuccess: () => {
         form.reset();
@@ -36,8 +33,8 @@ export function ChangePasswordCard() {
         );
       },
       onError: form.showServerError,
-    });
-  }
+    }),
+  );
 
   return (
     <Card>
@@ -49,21 +46,13 @@ export function ChangePasswordCard() {
         <CardContent className="grid gap-4">
           <FormError message={form.errors.form} />
           <div className="grid gap-4 sm:grid-cols-2">
-            <PasswordField
-              label="Current password"
-              autoComplete="current-password"
-              value={form.values.currentPassword}
-              onChange={(value) => form.setField("currentPassword", value)}
-              error={form.errors.currentPassword}
-            />
+            <PasswordField label="Current password" autoComplete="current-password" {...form.bind("currentPassword")} />
             <PasswordField
               label="New password"
               autoComplete="new-password"
               showStrength
               email={user.email}
-              value={form.values.newPassword}
-              onChange={(value) => form.setField("newPassword", value)}
-              error={form.errors.newPassword}
+              {...form.bind("newPassword")}
             />
           </div>
           <Label className="font-normal">

@@ -1,6 +1,6 @@
 import { updateProfileSchema } from "@slipway/contracts";
 import { toast } from "sonner";
-import { FormError, FormField } from "../../../components/form-field";
+import { FormError, FormField, TextField } from "../../../components/form-field";
 import { Badge } from "../../../components/ui/badge";
 import { Button } from "../../../components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "../../../components/ui/card";
@@ -14,18 +14,15 @@ export function ProfileCard() {
   const update = useUpdateProfile();
   const form = useZodForm({ schema: updateProfileSchema, initial: { name: user.name } });
 
-  function submit(event: React.FormEvent) {
-    event.preventDefault();
-    const input = form.validate();
-    if (!input) return;
+  const submit = form.handleSubmit((input) =>
     update.mutate(input, {
       onSuccess: (me) => {
         form.reset({ name: me.user.name });
         toast.success("Profile saved");
       },
       onError: form.showServerError,
-    });
-  }
+    }),
+  );
 
   return (
     <Card>
@@ -39,16 +36,7 @@ export function ProfileCard() {
         </CardHeader>
         <CardContent className="grid gap-4 sm:grid-cols-2">
           <FormError message={form.errors.form} />
-          <FormField label="Name" error={form.errors.name}>
-            {(control) => (
-              <Input
-                {...control}
-                autoComplete="name"
-                value={form.values.name}
-                onChange={(event) => form.setField("name", event.target.value)}
-              />
-            )}
-          </FormField>
+          <TextField label="Name" autoComplete="name" {...form.bind("name")} />
           <FormField label="Email" hint="Used to sign in and for password resets.">
             {(control) => <Input {...control} value={user.email} readOnly disabled />}
           </FormField>

@@ -1,3 +1,4 @@
+import type { AccountSession } from "@slipway/contracts";
 import { useNavigate } from "@tanstack/react-router";
 import { LogOut, Monitor, Smartphone } from "lucide-react";
 import { ConfirmDialog } from "../../../components/confirm-dialog";
@@ -6,18 +7,12 @@ import { Badge } from "../../../components/ui/badge";
 import { Button } from "../../../components/ui/button";
 import { Card, CardDescription, CardFooter, CardHeader, CardTitle } from "../../../components/ui/card";
 import { Skeleton } from "../../../components/ui/skeleton";
-import {
-  type AuthSession,
-  useCurrentSessionId,
-  useRevokeAllSessions,
-  useRevokeSession,
-  useSessions,
-} from "../../../data/auth";
+import { useRevokeAllSessions, useRevokeSession, useSessions } from "../../../data/auth";
 import { formatDateTime, formatRelative } from "../../../lib/format";
 import { toastError, withToasts } from "../../../lib/toast";
 
 /** Enough to recognise a device: "Chrome on Linux". */
-function describeDevice(userAgent: string | null | undefined): { label: string; isPhone: boolean } {
+function describeDevice(userAgent: string | null): { label: string; isPhone: boolean } {
   if (!userAgent) return { label: "Unknown device", isPhone: false };
   const browser =
     [
@@ -42,8 +37,6 @@ function describeDevice(userAgent: string | null | undefined): { label: string; 
 export function SessionsCard() {
   const navigate = useNavigate();
   const sessions = useSessions();
-  const current = useCurrentSessionId();
-  const currentId = current.data;
   const revokeAll = useRevokeAllSessions();
 
   return (
@@ -52,8 +45,7 @@ export function SessionsCard() {
         <CardTitle>Sessions</CardTitle>
         <CardDescription>Where your account is signed in right now.</CardDescription>
       </CardHeader>
-      {/* Rows wait for both: until "this device" is known, every row would offer to sign it out. */}
-      {sessions.isPending || current.isPending ? (
+      {sessions.isPending ? (
         <div className="grid gap-3 border-t p-4">
           <Skeleton className="h-10" />
           <Skeleton className="h-10" />
@@ -64,15 +56,11 @@ export function SessionsCard() {
         </div>
       ) : (
         <ul className="divide-y border-t" aria-label="Sessions">
+          {/* This device first, then in the server's order: the most recently active first. */}
           {sessions.data
-            // This device first, then the most recently signed in.
-            .toSorted(
-              (a, b) =>
-                Number(b.id === currentId) - Number(a.id === currentId) ||
-                b.createdAt.getTime() - a.createdAt.getTime(),
-            )
+            .toSorted((a, b) => Number(b.isCurrent) - Number(a.isCurrent))
             .map((session) => (
-              <SessionRow key={session.id} session={session} isCurrent={session.id === currentId} />
+              <SessionRow key={session.id} session={session} />
             ))}
         </ul>
       )}
@@ -103,11 +91,10 @@ export function SessionsCard() {
   );
 }
 
-function SessionRow({ session, isCurrent }: { session: AuthSession; isCurrent: boolean }) {
+function SessionRow({ session }: { session: AccountSession }) {
   const revoke = useRevokeSession();
   const device = describeDevice(session.userAgent);
   const Icon = device.isPhone ? Smartphone : Monitor;
-  const lastActive = session.updatedAt ?? session.createdAt;
   return (
     <li className="flex items-center gap-3 px-6 py-3" data-testid="session-row">
       <span className="flex size-8 shrink-0 items-center justify-center rounded-lg border">
@@ -116,13 +103,16 @@ function SessionRow({ session, isCurrent }: { session: AuthSession; isCurrent: b
       <div className="grid min-w-0 flex-1 leading-tight">
         <span className="flex items-center gap-2 font-medium text-sm">
           {device.label}
-          {isCurrent ? <Badge variant="success">This device</Badge> : null}
+          {session.isCurrent ? <Badge variant="success">This device</Badge> : null}
         </span>
-        <span className="truncate text-muted-foreground text-xs" title={formatDateTime(lastActive.toISOString())}>
-          {session.ipAddress ? `${session.ipAddress} · ` : ""}active {formatRelative(lastActive.toISOString())}
+        <span className="text-muted-foreground text-xs">
+          {session.ipAddress ? `${session.ipAddress} · ` : ""}
+          <span title={formatDateTime(session.createdAt)}>signed in {formatRelative(session.createdAt)}</span>
+          {" · "}
+          <span title={formatDateTime(session.expiresAt)}>expires {formatRelative(session.expiresAt)}</span>
         </span>
       </div>
-      {!isCurrent && session.token ? (
+      {session.isCurrent ? null : (
         <ConfirmDialog
           trigger={
             <Button variant="ghost" size="sm">
@@ -133,13 +123,13 @@ function SessionRow({ session, isCurrent }: { session: AuthSession; isCurrent: b
           description="That browser has to sign in again to use your account."
           confirmLabel="Sign out device"
           onConfirm={() =>
-            withToasts(revoke.mutateAsync(session.token ?? ""), {
+            withToasts(revoke.mutateAsync(session.id), {
               success: "Signed out that device",
               error: "Couldn't sign out that device",
             })
           }
         />
-      ) : null}
+      )}
     </li>
   );
 }

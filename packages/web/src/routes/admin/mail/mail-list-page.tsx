@@ -1,24 +1,21 @@
 import type { MailMessage } from "@slipway/contracts";
 import { Link, useNavigate } from "@tanstack/react-router";
 import { Inbox } from "lucide-react";
-import { LoadMore } from "../../../components/load-more";
 import { PageHeader } from "../../../components/page-header";
-import { EmptyState, ErrorState } from "../../../components/states";
+import { PagedList } from "../../../components/paged-list";
+import { EmptyState } from "../../../components/states";
 import { Badge } from "../../../components/ui/badge";
 import { Card } from "../../../components/ui/card";
-import { Skeleton } from "../../../components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "../../../components/ui/table";
 import { useMailMessages } from "../../../data/mail";
 import { useSystemInfo } from "../../../data/system";
 import { formatDateTime, formatRelative } from "../../../lib/format";
-import { flattenPages } from "../../../lib/pagination";
 
 export const mailStatusVariant = { held: "secondary", sent: "success", failed: "destructive" } as const;
 
 export function MailListPage() {
   const messages = useMailMessages();
   const { data: info } = useSystemInfo();
-  const items = flattenPages(messages.data);
 
   return (
     <div className="grid gap-6">
@@ -31,22 +28,14 @@ export function MailListPage() {
         }
       />
       <Card className="overflow-hidden">
-        {messages.isPending ? (
-          <div className="grid gap-3 p-4">
-            {[0, 1, 2].map((row) => (
-              <Skeleton key={row} className="h-9" />
-            ))}
-          </div>
-        ) : messages.isError ? (
-          <div className="p-4">
-            <ErrorState error={messages.error} onRetry={() => void messages.refetch()} />
-          </div>
-        ) : items.length === 0 ? (
-          <EmptyState icon={Inbox} title="No mail yet" description="Password resets and notices show up here." />
-        ) : (
-          <MailTable messages={items} />
-        )}
-        <LoadMore {...messages} />
+        <PagedList
+          query={messages}
+          empty={
+            <EmptyState icon={Inbox} title="No mail yet" description="Password resets and notices show up here." />
+          }
+        >
+          {(items) => <MailTable messages={items} />}
+        </PagedList>
       </Card>
     </div>
   );

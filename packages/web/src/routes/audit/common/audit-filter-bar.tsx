@@ -1,5 +1,4 @@
 import { auditResults } from "@slipway/contracts";
-import { getRouteApi } from "@tanstack/react-router";
 import { X } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import { Button } from "../../../components/ui/button";
@@ -9,31 +8,39 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from ".
 import { capitalize } from "../../../lib/format";
 import type { AuditSearch } from "../../../router";
 
-const route = getRouteApi("/_app/t/$teamId/audit");
 const anyResult = "any";
 
-/** Filters live in the URL, so a filtered view can be linked and survives a reload. */
-export function AuditFilterBar({ search }: { search: AuditSearch }) {
-  const navigate = route.useNavigate();
+export function AuditFilterBar({
+  search,
+  actionExample,
+  onChange,
+}: {
+  search: AuditSearch;
+  actionExample: string;
+  /**
+   * Merges `patch` into the search as it is when applied: a text box reports after a pause,
+   * and must not undo a filter picked meanwhile. `null` clears every filter.
+   */
+  onChange: (patch: Partial<AuditSearch> | null) => void;
+}) {
   // The text boxes keep their own state while typing; Clear starts them afresh.
   const [generation, setGeneration] = useState(0);
-  const setSearch = (patch: Partial<AuditSearch>) =>
-    void navigate({ search: (previous) => ({ ...previous, ...patch }), replace: true });
 
   return (
     <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_9rem_9.5rem_9.5rem_auto] lg:items-end">
       <TextFilter
+        key={`actor-${generation}`}
         label="Actor"
         placeholder="Email or id"
         value={search.actor}
-        onChange={(actor) => setSearch({ actor })}
+        onChange={(actor) => onChange({ actor })}
       />
       <TextFilter
         key={`action-${generation}`}
         label="Action"
-        placeholder="e.g. token.create"
+        placeholder={`e.g. ${actionExample}`}
         value={search.action}
-        onChange={(action) => setSearch({ action })}
+        onChange={(action) => onChange({ action })}
       />
       <div className="grid gap-1.5">
         <Label htmlFor="audit-result" className="text-muted-foreground text-xs">
@@ -42,7 +49,7 @@ export function AuditFilterBar({ search }: { search: AuditSearch }) {
         <Select
           value={search.result ?? anyResult}
           onValueChange={(value) =>
-            setSearch({ result: value === anyResult ? undefined : (value as AuditSearch["result"]) })
+            onChange({ result: value === anyResult ? undefined : (value as AuditSearch["result"]) })
           }
         >
           <SelectTrigger id="audit-result">
@@ -58,8 +65,8 @@ export function AuditFilterBar({ search }: { search: AuditSearch }) {
           </SelectContent>
         </Select>
       </div>
-      <DateFilter label="From" value={search.from} onChange={(from) => setSearch({ from })} />
-      <DateFilter label="To" value={search.to} onChange={(to) => setSearch({ to })} />
+      <DateFilter label="From" value={search.from} onChange={(from) => onChange({ from })} />
+      <DateFilter label="To" value={search.to} onChange={(to) => onChange({ to })} />
       <Button
         variant="ghost"
         size="sm"
@@ -67,7 +74,7 @@ export function AuditFilterBar({ search }: { search: AuditSearch }) {
         disabled={Object.values(search).every((value) => value === undefined)}
         onClick={() => {
           setGeneration((n) => n + 1);
-          void navigate({ search: {}, replace: true });
+          onChange(null);
         }}
       >
         <X />

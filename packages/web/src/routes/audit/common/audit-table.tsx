@@ -55,14 +55,14 @@ export function AuditTable({ entries }: { entries: AuditEntry[] }) {
                   {formatRelative(entry.createdAt)}
                 </TableCell>
                 <TableCell>
-                  <span className="flex max-w-64 items-center gap-1.5" title={actorLabel(entry.actor)}>
+                  <span className="flex max-w-56 items-center gap-1.5" title={actorLabel(entry.actor)}>
                     <span className="truncate">{actorLabel(entry.actor)}</span>
                     {entry.actor.type === "token" ? <Badge variant="outline">token</Badge> : null}
                   </span>
                 </TableCell>
                 <TableCell className="font-mono text-xs">{entry.action}</TableCell>
                 <TableCell className="text-muted-foreground">
-                  <span className="block max-w-48 truncate" title={entry.resource.id ?? undefined}>
+                  <span className="block max-w-40 truncate" title={entry.resource.id ?? undefined}>
                     {entry.resource.type}
                     {entry.resource.id ? <span className="ml-1 font-mono text-xs">{entry.resource.id}</span> : null}
                   </span>

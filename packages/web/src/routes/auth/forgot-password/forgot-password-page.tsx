@@ -1,13 +1,11 @@
 import { Link } from "@tanstack/react-router";
 import { MailCheck } from "lucide-react";
 import { z } from "zod";
-import { FormError, FormField } from "../../../components/form-field";
-import { Button } from "../../../components/ui/button";
-import { Input } from "../../../components/ui/input";
+import { TextField } from "../../../components/form-field";
 import { useRequestPasswordReset } from "../../../data/auth";
 import { useSetupState } from "../../../data/system";
 import { useZodForm } from "../../../lib/use-zod-form";
-import { AuthCard, authLinkClasses } from "../auth-layout";
+import { AuthCard, AuthForm, authLinkClasses } from "../auth-layout";
 
 const forgotSchema = z.object({ email: z.email("enter your email address") });
 
@@ -16,12 +14,7 @@ export function ForgotPasswordPage() {
   const setup = useSetupState();
   const form = useZodForm({ schema: forgotSchema, initial: { email: "" } });
 
-  function submit(event: React.FormEvent) {
-    event.preventDefault();
-    const input = form.validate();
-    if (!input) return;
-    request.mutate(input.email, { onError: form.showServerError });
-  }
+  const submit = form.handleSubmit((input) => request.mutate(input.email, { onError: form.showServerError }));
 
   const backToSignIn = (
     <Link to="/sign-in" className={authLinkClasses}>
@@ -54,24 +47,14 @@ export function ForgotPasswordPage() {
       description="Enter the email you signed up with and we'll send you a link."
       footer={backToSignIn}
     >
-      <form className="grid gap-4" onSubmit={submit} noValidate>
-        <FormError message={form.errors.form} />
-        <FormField label="Email" error={form.errors.email}>
-          {(control) => (
-            <Input
-              {...control}
-              type="email"
-              autoComplete="email"
-              autoFocus
-              value={form.values.email}
-              onChange={(event) => form.setField("email", event.target.value)}
-            />
-          )}
-        </FormField>
-        <Button type="submit" className="w-full" isLoading={request.isPending}>
-          Send reset link
-        </Button>
-      </form>
+      <AuthForm
+        onSubmit={submit}
+        error={form.errors.form}
+        submitLabel="Send reset link"
+        isSubmitting={request.isPending}
+      >
+        <TextField label="Email" type="email" autoComplete="email" autoFocus {...form.bind("email")} />
+      </AuthForm>
     </AuthCard>
   );
 }

@@ -2,12 +2,11 @@ import { passwordSchema } from "@slipway/contracts";
 import { getRouteApi, Link, useNavigate } from "@tanstack/react-router";
 import { LinkIcon } from "lucide-react";
 import { z } from "zod";
-import { FormError } from "../../../components/form-field";
 import { PasswordField } from "../../../components/password-field";
 import { Button } from "../../../components/ui/button";
 import { useResetPassword } from "../../../data/auth";
 import { useZodForm } from "../../../lib/use-zod-form";
-import { AuthCard, authLinkClasses } from "../auth-layout";
+import { AuthCard, AuthForm, authLinkClasses } from "../auth-layout";
 
 const route = getRouteApi("/_auth/reset-password");
 
@@ -47,43 +46,33 @@ function ResetPasswordForm({ token }: { token: string }) {
   const reset = useResetPassword();
   const form = useZodForm({ schema: resetSchema, initial: { newPassword: "", confirmation: "" } });
 
-  function submit(event: React.FormEvent) {
-    event.preventDefault();
-    const input = form.validate();
-    if (!input) return;
+  const submit = form.handleSubmit((input) =>
     reset.mutate(
       { token, newPassword: input.newPassword },
       {
         onSuccess: () => void navigate({ to: "/sign-in", search: { reset: "done" } }),
         onError: form.showServerError,
       },
-    );
-  }
+    ),
+  );
 
   return (
     <AuthCard title="Choose a new password" description="You'll sign in with it from now on.">
-      <form className="grid gap-4" onSubmit={submit} noValidate>
-        <FormError message={form.errors.form} />
+      <AuthForm
+        onSubmit={submit}
+        error={form.errors.form}
+        submitLabel="Set new password"
+        isSubmitting={reset.isPending}
+      >
         <PasswordField
           label="New password"
           autoComplete="new-password"
           autoFocus
           showStrength
-          value={form.values.newPassword}
-          onChange={(value) => form.setField("newPassword", value)}
-          error={form.errors.newPassword}
+          {...form.bind("newPassword")}
         />
-        <PasswordField
-          label="Confirm new password"
-          autoComplete="new-password"
-          value={form.values.confirmation}
-          onChange={(value) => form.setField("confirmation", value)}
-          error={form.errors.confirmation}
-        />
-        <Button type="submit" className="mt-2 w-full" isLoading={reset.isPending}>
-          Set new password
-        </Button>
-      </form>
+        <PasswordField label="Confirm new password" autoComplete="new-password" {...form.bind("confirmation")} />
+      </AuthForm>
     </AuthCard>
   );
 }

@@ -1,13 +1,11 @@
-import { getRouteApi, Link, useNavigate } from "@tanstack/react-router";
+import { getRouteApi, Link } from "@tanstack/react-router";
 import { CircleCheck } from "lucide-react";
 import { z } from "zod";
-import { FormError, FormField } from "../../../components/form-field";
+import { TextField } from "../../../components/form-field";
 import { PasswordField } from "../../../components/password-field";
-import { Button } from "../../../components/ui/button";
-import { Input } from "../../../components/ui/input";
 import { useSignIn } from "../../../data/auth";
 import { useZodForm } from "../../../lib/use-zod-form";
-import { AuthCard, authLinkClasses } from "../auth-layout";
+import { AuthCard, AuthForm, authLinkClasses, useContinueTo } from "../auth-layout";
 
 const route = getRouteApi("/_auth/sign-in");
 
@@ -18,20 +16,16 @@ const signInSchema = z.object({
 
 export function SignInPage() {
   const search = route.useSearch();
-  const navigate = useNavigate();
+  const continueOn = useContinueTo(search.redirect);
   const signIn = useSignIn();
   const form = useZodForm({ schema: signInSchema, initial: { email: "", password: "" } });
 
-  function submit(event: React.FormEvent) {
-    event.preventDefault();
-    const input = form.validate();
-    if (!input) return;
+  const submit = form.handleSubmit((input) =>
     signIn.mutate(input, {
-      // `redirect` is a whole same-origin href (path and query), not a route id.
-      onSuccess: () => void navigate({ href: search.redirect ?? "/" }),
+      onSuccess: continueOn,
       onError: form.showServerError,
-    });
-  }
+    }),
+  );
 
   return (
     <AuthCard
@@ -52,36 +46,19 @@ export function SignInPage() {
           Your password was changed. Sign in with the new one.
         </p>
       ) : null}
-      <form className="grid gap-4" onSubmit={submit} noValidate>
-        <FormError message={form.errors.form} />
-        <FormField label="Email" error={form.errors.email}>
-          {(control) => (
-            <Input
-              {...control}
-              type="email"
-              autoComplete="email"
-              autoFocus
-              value={form.values.email}
-              onChange={(event) => form.setField("email", event.target.value)}
-            />
-          )}
-        </FormField>
+      <AuthForm onSubmit={submit} error={form.errors.form} submitLabel="Sign in" isSubmitting={signIn.isPending}>
+        <TextField label="Email" type="email" autoComplete="email" autoFocus {...form.bind("email")} />
         <PasswordField
           label="Password"
           autoComplete="current-password"
-          value={form.values.password}
-          onChange={(value) => form.setField("password", value)}
-          error={form.errors.password}
+          {...form.bind("password")}
           labelAside={
             <Link to="/forgot-password" className="text-muted-foreground text-xs underline-offset-4 hover:underline">
               Forgot password?
             </Link>
           }
         />
-        <Button type="submit" className="mt-2 w-full" isLoading={signIn.isPending}>
-          Sign in
-        </Button>
-      </form>
+      </AuthForm>
     </AuthCard>
   );
 }

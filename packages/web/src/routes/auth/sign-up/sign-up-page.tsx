@@ -1,15 +1,13 @@
 import { passwordSchema, updateProfileSchema } from "@slipway/contracts";
-import { getRouteApi, Link, useNavigate } from "@tanstack/react-router";
+import { getRouteApi, Link } from "@tanstack/react-router";
 import { Crown } from "lucide-react";
 import { z } from "zod";
-import { FormError, FormField } from "../../../components/form-field";
+import { TextField } from "../../../components/form-field";
 import { PasswordField } from "../../../components/password-field";
-import { Button } from "../../../components/ui/button";
-import { Input } from "../../../components/ui/input";
 import { useSignUp } from "../../../data/auth";
 import { useSetupState } from "../../../data/system";
 import { useZodForm } from "../../../lib/use-zod-form";
-import { AuthCard, authLinkClasses } from "../auth-layout";
+import { AuthCard, AuthForm, authLinkClasses, useContinueTo } from "../auth-layout";
 
 const route = getRouteApi("/_auth/sign-up");
 
@@ -21,22 +19,18 @@ const signUpSchema = z.object({
 
 export function SignUpPage() {
   const search = route.useSearch();
-  const navigate = useNavigate();
+  const continueOn = useContinueTo(search.redirect);
   const setup = useSetupState();
   const signUp = useSignUp();
   const form = useZodForm({ schema: signUpSchema, initial: { name: "", email: "", password: "" } });
   const isFirstAccount = setup.data?.hasOwner === false;
 
-  function submit(event: React.FormEvent) {
-    event.preventDefault();
-    const input = form.validate();
-    if (!input) return;
+  const submit = form.handleSubmit((input) =>
     signUp.mutate(input, {
-      // `redirect` is a whole same-origin href (path and query), not a route id.
-      onSuccess: () => void navigate({ href: search.redirect ?? "/" }),
+      onSuccess: continueOn,
       onError: form.showServerError,
-    });
-  }
+    }),
+  );
 
   return (
     <AuthCard
@@ -60,43 +54,17 @@ export function SignUpPage() {
           </p>
         </div>
       ) : null}
-      <form className="grid gap-4" onSubmit={submit} noValidate>
-        <FormError message={form.errors.form} />
-        <FormField label="Name" error={form.errors.name}>
-          {(control) => (
-            <Input
-              {...control}
-              autoComplete="name"
-              autoFocus
-              value={form.values.name}
-              onChange={(event) => form.setField("name", event.target.value)}
-            />
-          )}
-        </FormField>
-        <FormField label="Email" error={form.errors.email}>
-          {(control) => (
-            <Input
-              {...control}
-              type="email"
-              autoComplete="email"
-              value={form.values.email}
-              onChange={(event) => form.setField("email", event.target.value)}
-            />
-          )}
-        </FormField>
+      <AuthForm onSubmit={submit} error={form.errors.form} submitLabel="Create account" isSubmitting={signUp.isPending}>
+        <TextField label="Name" autoComplete="name" autoFocus {...form.bind("name")} />
+        <TextField label="Email" type="email" autoComplete="email" {...form.bind("email")} />
         <PasswordField
           label="Password"
           autoComplete="new-password"
           showStrength
           email={form.values.email}
-          value={form.values.password}
-          onChange={(value) => form.setField("password", value)}
-          error={form.errors.password}
+          {...form.bind("password")}
         />
-        <Button type="submit" className="mt-2 w-full" isLoading={signUp.isPending}>
-          Create account
-        </Button>
-      </form>
+      </AuthForm>
     </AuthCard>
   );
 }

@@ -8,11 +8,9 @@ import { ErrorState } from "../../../components/states";
 import { Badge } from "../../../components/ui/badge";
 import { Card } from "../../../components/ui/card";
 import { Skeleton } from "../../../components/ui/skeleton";
-import { useMembers } from "../../../data/members";
 import { useSystemInfo } from "../../../data/system";
 import { useTeam } from "../../../data/teams";
 import { capitalize, formatDate } from "../../../lib/format";
-import { flattenPages } from "../../../lib/pagination";
 import { useCurrentTeam } from "../team-layout";
 
 export function TeamOverviewPage() {
@@ -48,7 +46,18 @@ export function TeamOverviewPage() {
         <Stat label="Your role" value={team ? capitalize(team.role) : null}>
           {team ? roleDescriptions[team.role] : null}
         </Stat>
-        {can("members:read") ? <MemberCount teamId={listed.id} /> : null}
+        {can("members:read") ? (
+          <Stat label="Members" value={team ? team.memberCount : null}>
+            <Link
+              to="/t/$teamId/settings"
+              params={params}
+              hash="members"
+              className="font-medium text-foreground underline-offset-4 hover:underline"
+            >
+              {can("members:manage") && !listed.isPersonal ? "Manage members" : "See members"}
+            </Link>
+          </Stat>
+        ) : null}
         <Stat label="Created" value={team ? formatDate(team.createdAt) : null} />
       </div>
 
@@ -92,24 +101,11 @@ export function TeamOverviewPage() {
 
 function Stat({ label, value, children }: { label: string; value: ReactNode | null; children?: ReactNode }) {
   return (
-    <Card className="grid content-start gap-1 p-5">
+    <Card className="grid content-start gap-1 p-5" role="group" aria-label={label}>
       <p className="text-muted-foreground text-xs">{label}</p>
       {value === null ? <Skeleton className="h-7 w-20" /> : <p className="font-semibold text-xl">{value}</p>}
       {children ? <p className="text-muted-foreground text-xs">{children}</p> : null}
     </Card>
-  );
-}
-
-function MemberCount({ teamId }: { teamId: string }) {
-  const members = useMembers(teamId, { limit: 100 });
-  const count = flattenPages(members.data).length;
-  const value = members.isError ? "—" : members.isPending ? null : `${count}${members.hasNextPage ? "+" : ""}`;
-  return (
-    <Stat label="Members" value={value}>
-      <Link to="/t/$teamId/settings" params={{ teamId }} hash="members" className="underline-offset-4 hover:underline">
-        Manage members
-      </Link>
-    </Stat>
   );
 }
 

@@ -1,10 +1,9 @@
 import { type Team, updateTeamSchema } from "@slipway/contracts";
 import { toast } from "sonner";
-import { FormError, FormField } from "../../../components/form-field";
+import { FormError, TextField } from "../../../components/form-field";
 import { ErrorState } from "../../../components/states";
 import { Button } from "../../../components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "../../../components/ui/card";
-import { Input } from "../../../components/ui/input";
 import { Skeleton } from "../../../components/ui/skeleton";
 import { useTeam, useUpdateTeam } from "../../../data/teams";
 import { useZodForm } from "../../../lib/use-zod-form";
@@ -51,42 +50,20 @@ function GeneralForm({ team, canUpdate }: { team: Team; canUpdate: boolean }) {
   });
   const isDirty = form.values.name !== team.name || form.values.slug !== team.slug;
 
-  function submit(event: React.FormEvent) {
-    event.preventDefault();
-    const input = form.validate();
-    if (!input) return;
+  const submit = form.handleSubmit((input) =>
     update.mutate(input, {
       onSuccess: () => toast.success("Team settings saved"),
       onError: form.showServerError,
-    });
-  }
+    }),
+  );
 
   return (
     <form onSubmit={submit} noValidate>
       <CardContent className="grid gap-4">
         <FormError message={form.errors.form} />
         <div className="grid gap-4 sm:grid-cols-2">
-          <FormField label="Team name" error={form.errors.name}>
-            {(control) => (
-              <Input
-                {...control}
-                disabled={!canUpdate}
-                value={form.values.name}
-                onChange={(event) => form.setField("name", event.target.value)}
-              />
-            )}
-          </FormField>
-          <FormField label="Slug" error={form.errors.slug}>
-            {(control) => (
-              <Input
-                {...control}
-                disabled={!canUpdate}
-                className="font-mono"
-                value={form.values.slug}
-                onChange={(event) => form.setField("slug", event.target.value)}
-              />
-            )}
-          </FormField>
+          <TextField label="Team name" disabled={!canUpdate} {...form.bind("name")} />
+          <TextField label="Slug" disabled={!canUpdate} className="font-mono" {...form.bind("slug")} />
         </div>
       </CardContent>
       <CardFooter className="justify-between">

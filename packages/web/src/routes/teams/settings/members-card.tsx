@@ -3,23 +3,20 @@ import { Trash2, Users } from "lucide-react";
 import { toast } from "sonner";
 import { Avatar } from "../../../components/avatar";
 import { ConfirmDialog } from "../../../components/confirm-dialog";
-import { LoadMore } from "../../../components/load-more";
-import { EmptyState, ErrorState } from "../../../components/states";
+import { PagedList } from "../../../components/paged-list";
+import { EmptyState } from "../../../components/states";
 import { Badge } from "../../../components/ui/badge";
 import { Button } from "../../../components/ui/button";
 import { Card, CardDescription, CardHeader, CardTitle } from "../../../components/ui/card";
-import { Skeleton } from "../../../components/ui/skeleton";
 import { useMe } from "../../../data/me";
 import { useMembers, useRemoveMember, useUpdateMemberRole } from "../../../data/members";
 import { capitalize, formatDate } from "../../../lib/format";
-import { flattenPages } from "../../../lib/pagination";
 import { toastError, withToasts } from "../../../lib/toast";
 import { AddMemberDialog } from "./add-member-dialog";
 import { RoleSelect } from "./role-select";
 
 export function MembersCard({ team, canManage }: { team: Team; canManage: boolean }) {
   const members = useMembers(team.id);
-  const items = flattenPages(members.data);
 
   return (
     <Card id="members">
@@ -32,26 +29,20 @@ export function MembersCard({ team, canManage }: { team: Team; canManage: boolea
         </div>
         {canManage && !team.isPersonal ? <AddMemberDialog teamId={team.id} /> : null}
       </CardHeader>
-      {members.isPending ? (
-        <div className="grid gap-3 border-t p-4">
-          {[0, 1, 2].map((row) => (
-            <Skeleton key={row} className="h-10" />
-          ))}
-        </div>
-      ) : members.isError ? (
-        <div className="border-t p-4">
-          <ErrorState error={members.error} onRetry={() => void members.refetch()} />
-        </div>
-      ) : items.length === 0 ? (
-        <EmptyState icon={Users} title="No members" className="border-t" />
-      ) : (
-        <ul className="divide-y border-t" aria-label="Members">
-          {items.map((member) => (
-            <MemberRow key={member.userId} teamId={team.id} member={member} canManage={canManage} />
-          ))}
-        </ul>
-      )}
-      <LoadMore {...members} />
+      <PagedList
+        query={members}
+        skeletonClassName="h-10"
+        isBelowHeader
+        empty={<EmptyState icon={Users} title="No members" />}
+      >
+        {(items) => (
+          <ul className="divide-y border-t" aria-label="Members">
+            {items.map((member) => (
+              <MemberRow key={member.userId} teamId={team.id} member={member} canManage={canManage} />
+            ))}
+          </ul>
+        )}
+      </PagedList>
     </Card>
   );
 }

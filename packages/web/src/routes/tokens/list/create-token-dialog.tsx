@@ -6,21 +6,10 @@ import {
   type Team,
 } from "@slipway/contracts";
 import { Plus } from "lucide-react";
-import { useState } from "react";
-import { FormError, FormField } from "../../../components/form-field";
+import { DialogForm, FormDialog } from "../../../components/form-dialog";
+import { FormField, TextField } from "../../../components/form-field";
 import { Button } from "../../../components/ui/button";
 import { Checkbox } from "../../../components/ui/checkbox";
-import {
-  Dialog,
-  DialogClose,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-  DialogTrigger,
-} from "../../../components/ui/dialog";
-import { Input } from "../../../components/ui/input";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "../../../components/ui/select";
 import { useCreateToken } from "../../../data/tokens";
 import { useZodForm } from "../../../lib/use-zod-form";
@@ -36,7 +25,32 @@ type Expiration = (typeof expirations)[number]["value"];
 
 /** A token never gets more than its creator has, so the picker offers only the user's own permissions. */
 export function CreateTokenDialog({ team, onCreated }: { team: Team; onCreated: (created: CreatedToken) => void }) {
-  const [isOpen, setIsOpen] = useState(false);
+  return (
+    <FormDialog
+      trigger={
+        <Button size="sm">
+          <Plus />
+          Create token
+        </Button>
+      }
+      title="Create an API token"
+      description={`It acts for ${team.name} with the scopes you pick, never with more than you can do.`}
+      className="sm:max-w-xl"
+    >
+      {(close) => (
+        <CreateTokenForm
+          team={team}
+          onCreated={(created) => {
+            close();
+            onCreated(created);
+          }}
+        />
+      )}
+    </FormDialog>
+  );
+}
+
+function CreateTokenForm({ team, onCreated }: { team: Team; onCreated: (created: CreatedToken) => void }) {
   const createToken = useCreateToken(team.id);
   const form = useZodForm({
     schema: createTokenSchema,
@@ -48,134 +62,89 @@ export function CreateTokenDialog({ team, onCreated }: { team: Team; onCreated: 
     }),
   });
 
-  function open(next: boolean) {
-    setIsOpen(next);
-    if (!next) form.reset();
-  }
-
   function toggleScope(scope: Permission, isChecked: boolean) {
     const others = form.values.scopes.filter((s) => s !== scope);
     form.setField("scopes", isChecked ? [...others, scope] : others);
   }
 
-  function submit(event: React.FormEvent) {
-    event.preventDefault();
-    const input = form.validate();
-    if (!input) return;
-    createToken.mutate(input, {
-      onSuccess: (created) => {
-        open(false);
-        onCreated(created);
-      },
-      onError: form.showServerError,
-    });
-  }
+  const submit = form.handleSubmit((input) =>
+    createToken.mutate(input, { onSuccess: onCreated, onError: form.showServerError }),
+  );
 
   const isAllSelected = form.values.scopes.length === team.permissions.length;
 
   return (
-    <Dialog open={isOpen} onOpenChange={open}>
-      <DialogTrigger asChild>
-        <Button size="sm">
-          <Plus />
-          Create token
-        </Button>
-      </DialogTrigger>
-      <DialogContent className="sm:max-w-xl">
-        <DialogHeader>
-          <DialogTitle>Create an API token</DialogTitle>
-          <DialogDescription>
-            It acts for {team.name} with the scopes you pick, never with more than you can do.
-          </DialogDescription>
-        </DialogHeader>
-        <form className="grid gap-5" onSubmit={submit} noValidate>
-          <FormError message={form.errors.form} />
-          <div className="grid gap-4 sm:grid-cols-[1fr_11rem]">
-            <FormField label="Name" error={form.errors.name}>
-              {(control) => (
-                <Input
-                  {...control}
-                  autoFocus
-                  placeholder="CI deploys"
-                  value={form.values.name}
-                  onChange={(event) => form.setField("name", event.target.value)}
-                />
-              )}
-            </FormField>
-            <FormField label="Expires" error={form.errors.expiresIn}>
-              {({ id }) => (
-                <Select
-                  value={form.values.expiresIn}
-                  onValueChange={(value) => form.setField("expiresIn", value as Expiration)}
-                >
-                  <SelectTrigger id={id}>
-                    <SelectValue />
-                  </SelectTrigger>
-                  <SelectContent>
-                    {expirations.map((option) => (
-                      <SelectItem key={option.value} value={option.value}>
-                        {option.label}
-                      </SelectItem>
-                    ))}
-                  </SelectContent>
-                </Select>
-              )}
-            </FormField>
-          </div>
-          <fieldset className="grid gap-2" aria-describedby={form.errors.scopes ? "scopes-error" : undefined}>
-            <div className="flex items-center justify-between">
-              <legend className="font-medium text-sm">Scopes</legend>
-              <Button
-                type="button"
-                variant="link"
-                size="sm"
-                className="h-auto px-0 text-muted-foreground"
-                onClick={() => form.setField("scopes", isAllSelected ? [] : [...team.permissions])}
+    <DialogForm
+      onSubmit={submit}
+      error={form.errors.form}
+      submitLabel="Create token"
+      isSubmitting={createToken.isPending}
+      className="gap-5"
+    >
+      <div className="grid gap-4 sm:grid-cols-[1fr_11rem]">
+        <TextField label="Name" autoFocus placeholder="CI deploys" {...form.bind("name")} />
+        <FormField label="Expires" error={form.errors.expiresIn}>
+          {({ id }) => (
+            <Select
+              value={form.values.expiresIn}
+              onValueChange={(value) => form.setField("expiresIn", value as Expiration)}
+            >
+              <SelectTrigger id={id}>
+                <SelectValue />
+              </SelectTrigger>
+              <SelectContent>
+                {expirations.map((option) => (
+                  <SelectItem key={option.value} value={option.value}>
+                    {option.label}
+                  </SelectItem>
+                ))}
+              </SelectContent>
+            </Select>
+          )}
+        </FormField>
+      </div>
+      <fieldset className="grid gap-2" aria-describedby={form.errors.scopes ? "scopes-error" : undefined}>
+        <div className="flex items-center justify-between">
+          <legend className="font-medium text-sm">Scopes</legend>
+          <Button
+            type="button"
+            variant="link"
+            size="sm"
+            className="h-auto px-0 text-muted-foreground"
+            onClick={() => form.setField("scopes", isAllSelected ? [] : [...team.permissions])}
+          >
+            {isAllSelected ? "Clear all" : "Select all"}
+          </Button>
+        </div>
+        <div className="grid max-h-64 gap-px overflow-y-auto rounded-lg border bg-border">
+          {team.permissions.map((scope) => {
+            const id = `scope-${scope}`;
+            return (
+              <label
+                key={scope}
+                htmlFor={id}
+                className="flex cursor-pointer items-start gap-3 bg-background px-3 py-2.5 hover:bg-accent/50"
               >
-                {isAllSelected ? "Clear all" : "Select all"}
-              </Button>
-            </div>
-            <div className="grid max-h-64 gap-px overflow-y-auto rounded-lg border bg-border">
-              {team.permissions.map((scope) => {
-                const id = `scope-${scope}`;
-                return (
-                  <label
-                    key={scope}
-                    htmlFor={id}
-                    className="flex cursor-pointer items-start gap-3 bg-background px-3 py-2.5 hover:bg-accent/50"
-                  >
-                    <Checkbox
-                      id={id}
-                      className="mt-0.5"
-                      checked={form.values.scopes.includes(scope)}
-                      onCheckedChange={(checked) => toggleScope(scope, checked === true)}
-                    />
-                    <span className="grid gap-0.5">
-                      <span className="font-mono text-xs">{scope}</span>
-                      <span className="text-muted-foreground text-xs">{permissionDescriptions[scope]}</span>
-                    </span>
-                  </label>
-                );
-              })}
-            </div>
-            {form.errors.scopes ? (
-              <p id="scopes-error" className="text-destructive text-xs">
-                {form.errors.scopes}
-              </p>
-            ) : null}
-          </fieldset>
-          <DialogFooter>
-            <DialogClose asChild>
-              <Button variant="outline" type="button">
-                Cancel
-              </Button>
-            </DialogClose>
-            <Button type="submit" isLoading={createToken.isPending}>
-              Create token
-            </Button>
-          </DialogFooter>
-        </form>
-      </DialogContent>
-    </Dialog>
+                <Checkbox
+                  id={id}
+                  className="mt-0.5"
+                  checked={form.values.scopes.includes(scope)}
+                  onCheckedChange={(checked) => toggleScope(scope, checked === true)}
+                />
+                <span className="grid gap-0.5">
+                  <span className="font-mono text-xs">{scope}</span>
+                  <span className="text-muted-foreground text-xs">{permissionDescriptions[scope]}</span>
+                </span>
+              </label>
+            );
+          })}
+        </div>
+        {form.errors.scopes ? (
+          <p id="scopes-error" className="text-destructive text-xs">
+            {form.errors.scopes}
+          </p>
+        ) : null}
+      </fieldset>
+    </DialogForm>
   );
 }

@@ -1,14 +1,12 @@
 import type { ApiToken, CreatedToken } from "@slipway/contracts";
 import { KeyRound } from "lucide-react";
 import { useState } from "react";
-import { LoadMore } from "../../../components/load-more";
 import { PageHeader } from "../../../components/page-header";
-import { EmptyState, ErrorState } from "../../../components/states";
+import { PagedList } from "../../../components/paged-list";
+import { EmptyState } from "../../../components/states";
 import { Card } from "../../../components/ui/card";
-import { Skeleton } from "../../../components/ui/skeleton";
 import { useMe } from "../../../data/me";
 import { useTokens } from "../../../data/tokens";
-import { flattenPages } from "../../../lib/pagination";
 import { RequirePermission, useCurrentTeam } from "../../teams/team-layout";
 import { CreateTokenDialog } from "./create-token-dialog";
 import { TokenSecretDialog } from "./token-secret-dialog";
@@ -26,7 +24,6 @@ function TokenList() {
   const { team, can } = useCurrentTeam();
   const { user } = useMe();
   const tokens = useTokens(team.id);
-  const items = flattenPages(tokens.data);
   const [created, setCreated] = useState<CreatedToken | null>(null);
   const canCreate = can("tokens:create");
   // Revoking one's own token needs tokens:create; anyone's needs tokens:manage.
@@ -42,29 +39,23 @@ function TokenList() {
         actions={createButton}
       />
       <Card className="overflow-hidden">
-        {tokens.isPending ? (
-          <div className="grid gap-3 p-4">
-            {[0, 1, 2].map((row) => (
-              <Skeleton key={row} className="h-9" />
-            ))}
-          </div>
-        ) : tokens.isError ? (
-          <div className="p-4">
-            <ErrorState error={tokens.error} onRetry={() => void tokens.refetch()} />
-          </div>
-        ) : items.length === 0 ? (
-          <EmptyState
-            icon={KeyRound}
-            title="No API tokens yet"
-            description={
-              canCreate ? "Create one to use the Slipway CLI or call the API from scripts." : "Nobody has created one."
-            }
-            action={createButton}
-          />
-        ) : (
-          <TokensTable teamId={team.id} tokens={items} canRevoke={canRevoke} />
-        )}
-        <LoadMore {...tokens} />
+        <PagedList
+          query={tokens}
+          empty={
+            <EmptyState
+              icon={KeyRound}
+              title="No API tokens yet"
+              description={
+                canCreate
+                  ? "Create one to use the Slipway CLI or call the API from scripts."
+                  : "Nobody has created one."
+              }
+              action={createButton}
+            />
+          }
+        >
+          {(items) => <TokensTable teamId={team.id} tokens={items} canRevoke={canRevoke} />}
+        </PagedList>
       </Card>
       <TokenSecretDialog created={created} onClose={() => setCreated(null)} />
     </div>
