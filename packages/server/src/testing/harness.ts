@@ -121,7 +121,12 @@ export async function call(
     method,
     headers,
     ...(options.body !== undefined
-      ? { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) }
+      ? {
+          body:
+            typeof options.body === "string" || options.body instanceof Uint8Array
+              ? (options.body as string | Uint8Array)
+              : JSON.stringify(options.body),
+        }
       : {}),
   });
   const text = await response.text();

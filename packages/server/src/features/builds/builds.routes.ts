@@ -11,6 +11,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Builder } from "../../engines/builder/builder.types.ts";
 import { recordAudit } from "../../platform/audit.ts";
+import { AppError } from "../../platform/errors.ts";
 import type { HttpApp } from "../../platform/http.ts";
 import { decodeCursor } from "../../platform/pagination.ts";
 import { contextOf, teamOf } from "../../platform/route-context.ts";
@@ -31,6 +32,8 @@ import {
   viewBuild,
 } from "./builds.service.ts";
 
+const archiveTypes = ["application/gzip", "application/x-gzip", "application/octet-stream"];
+const isArchiveType = (type: string | undefined) => archiveTypes.includes((type ?? "").split(";")[0]?.trim() ?? "");
 const buildParams = teamParams.extend({ buildId: z.string().max(64) });
 const tags = ["builds"];
 const analyticsQuery = z.strictObject({ days: z.coerce.number().int().min(1).max(90).default(7) });
@@ -136,6 +139,12 @@ export function registerBuildRoutes(
         const ctx = contextOf(request);
         const access = teamOf(request);
         const project = await loadProject(access.teamId, request.params.projectId, deps.db);
+        if (!isArchiveType(request.headers["content-type"])) {
+          throw new AppError(
+            "unsupported_media_type",
+            "send the source as a .tar.gz with Content-Type: application/gzip",
+          );
+        }
         const archivePath = await receiveUpload(request.body as NodeJS.ReadableStream, {
           uploadsDir: deps.uploadsDir,
           limitBytes: deps.uploadLimitBytes,
