@@ -1,7 +1,13 @@
+import { mkdtempSync, readFileSync } from "node:fs";
 import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { createArchive } from "./engines/builder/builder-fixtures.ts";
+import { examplesDir, waitForBuild } from "./testing/deploy-fixtures.ts";
 import { call, createTestDatabase, signUp, strongPassword, testStores } from "./testing/harness.ts";
 import { exited, type PlatformProcess, startPlatformProcess } from "./testing/platform-process.ts";
+import { waitFor } from "./testing/test-store.ts";
 
 describe.each(testStores)("the platform process on %s", (store) => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -59,6 +65,39 @@ describe.each(testStores)("the platform process on %s", (store) => {
     expect(answered.status).toBe(201);
     expect(JSON.parse(answered.text)).toMatchObject({ name: "Draining", role: "owner" });
     expect(await exit).toEqual({ code: 0, signal: null });
+  });
+
+  it("runs a build again after the platform is killed in the middle of it", async () => {
+    const platform = await start();
+    const user = await signUp(platform.url);
+    const teamId = user.personalTeamId;
+    const { body: project } = await user.call("POST", `/api/v1/teams/${teamId}/projects`, {
+      name: "Interrupted",
+      settings: { buildCommand: "sleep 4; mkdir -p out; echo ok > out/index.html", outputDir: "out" },
+    });
+    const archive = await createArchive(mkdtempSync(join(tmpdir(), "slipway-kill-")), join(examplesDir, "static-site"));
+    const uploaded = await call(platform.url, "POST", `/api/v1/teams/${teamId}/projects/${project.id}/uploads`, {
+      cookie: user.cookie,
+      body: readFileSync(archive),
+      headers: { "content-type": "application/gzip" },
+    });
+    expect(uploaded.status).toBe(201);
+    await waitFor("the build to run", async () => {
+      const build = await user.call("GET", `/api/v1/teams/${teamId}/builds/${uploaded.body.id}`);
+      return build.body.steps?.some((s: { id: string; status: string }) => s.id === "build" && s.status === "running");
+    });
+    const child = platform.child();
+    if (!child) throw new Error("no process");
+    const killed = exited(child);
+    child.kill("SIGKILL");
+    await killed;
+    await platform.restart();
+    const done = await waitForBuild(user, teamId, uploaded.body.id);
+    expect(done.status).toBe("succeeded");
+    const log = await user.call("GET", `/api/v1/teams/${teamId}/builds/${done.id}/logs`);
+    expect(log.body.lines.map((l: { text: string }) => l.text)).toContain(
+      "Slipway restarted while this build ran; running it again from the start.",
+    );
   });
 
   it("keeps everything across a restart on the same data", async () => {

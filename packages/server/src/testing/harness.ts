@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -61,6 +61,8 @@ export type TestPlatform = Awaited<ReturnType<typeof startPlatform>> & {
  */
 export async function startTestPlatform(store: TestStore, overrides: Partial<Config> = {}): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), "slipway-test-"));
+  // The sandbox user must pass through the data dir to reach its workspace, as with a real .slipway/.
+  chmodSync(dataDir, 0o711);
   const database = store === "postgres" ? await createTestDatabase() : null;
   const config = loadConfig(
     { SLIPWAY_DATA_DIR: dataDir, SLIPWAY_LOG_LEVEL: "silent" },

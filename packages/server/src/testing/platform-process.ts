@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -54,6 +54,8 @@ export type PlatformProcessOptions = {
 export async function startPlatformProcess(options: PlatformProcessOptions = {}): Promise<PlatformProcess> {
   const [port, edgePort] = [await freePort(), await freePort()];
   const dataDir = await mkdtemp(join(tmpdir(), "slipway-proc-"));
+  // The sandbox user must pass through the data dir to reach its workspace, as with a real .slipway/.
+  await chmod(dataDir, 0o711);
   const url = `http://localhost:${port}`;
   const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
   let output = "";

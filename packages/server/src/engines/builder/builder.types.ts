@@ -69,6 +69,8 @@ export type IsolationReport = {
   pidsLimit: "cgroup" | "prlimit" | "none";
   cpuLimit: "cgroup" | "none";
   wallClockLimitSeconds: number;
+  /** The host uid sandboxed processes run as; 0 means root outside the namespaces (nothing to drop to). */
+  hostUid: number;
 };
 
 export type Artifact = {
@@ -105,6 +107,8 @@ export class BuildFailure extends Error {
   readonly reason:
     | "source_unreachable"
     | "ref_not_found"
+    /** The project's root directory is not in the source. */
+    | "root_dir_missing"
     | "invalid_archive"
     | "command_failed"
     | "hook_failed"
