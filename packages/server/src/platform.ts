@@ -159,7 +159,15 @@ export async function startPlatform(config: Config = loadConfig()) {
     info: { version, store: store.kind, startedAt, edgeUrl: `http://${config.edgeDomain}:${config.edgePort}` },
   });
   registerTeamRoutes(app, { db, outbox });
-  registerProjectRoutes(app, { db, outbox, secrets, edge, builder, publicUrl: config.publicUrl });
+  registerProjectRoutes(app, {
+    db,
+    outbox,
+    secrets,
+    edge,
+    builder,
+    publicUrl: config.publicUrl,
+    onRoutesChanged: () => edgeRoutes.changed(),
+  });
   registerBuildRoutes(app, {
     ...buildsDeps,
     builder,

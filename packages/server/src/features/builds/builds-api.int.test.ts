@@ -16,7 +16,9 @@ describe("builds through the API", () => {
 
   beforeAll(async () => {
     // One build at a time per team, so queued builds can be seen waiting.
-    platform = await startTestPlatform("pglite", { builds: { concurrency: 2, teamConcurrency: 1, uploadLimitBytes: 50 * 1024 * 1024 } });
+    platform = await startTestPlatform("pglite", {
+      builds: { concurrency: 2, teamConcurrency: 1, uploadLimitBytes: 50 * 1024 * 1024 },
+    });
     user = await signUp(platform.url);
     teamId = user.personalTeamId;
   });

@@ -41,7 +41,10 @@ async function detect(builder: Builder, git: { url: string; branch: string; root
   }
 }
 
-export function registerProjectRoutes(app: HttpApp, deps: ProjectsDeps & { builder: Builder; publicUrl: string }) {
+export function registerProjectRoutes(
+  app: HttpApp,
+  deps: ProjectsDeps & { builder: Builder; publicUrl: string; onRoutesChanged(): Promise<void> },
+) {
   app.get(
     "/api/v1/teams/:teamId/projects",
     {
