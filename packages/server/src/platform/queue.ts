@@ -93,6 +93,9 @@ export function createQueue(deps: {
       .onConflictDoNothing()
       .returning({ id: jobs.id });
     wake?.();
+    // Inside a transaction the row is not visible until commit: look again shortly after.
+    // Callers that know when they committed call wake() themselves.
+    if (db !== deps.db) setTimeout(() => wake?.(), 20).unref();
     return rows[0]?.id ?? null;
   }
 
@@ -261,6 +264,10 @@ export function createQueue(deps: {
     },
     start(): void {
       if (!loopPromise) loopPromise = loop();
+    },
+    /** Look for due jobs now (after committing a transaction that enqueued some). */
+    wake(): void {
+      wake?.();
     },
     /** Stops claiming, waits for the jobs in hand to finish. */
     async stop(): Promise<void> {

@@ -17,7 +17,7 @@ export async function exampleRepository(example: string) {
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back.
-export async function waitForBuild(session: Session, teamId: string, buildId: string): Promise<any> {
+export async function waitForBuild(session: Session, teamId: string, buildId: string, intervalMs = 200): Promise<any> {
   return waitFor(
     `build ${buildId} to end`,
     async () => {
@@ -25,7 +25,7 @@ export async function waitForBuild(session: Session, teamId: string, buildId: st
       expect(res.status).toBe(200);
       return ["succeeded", "failed", "canceled"].includes(res.body.status) ? res.body : undefined;
     },
-    { timeoutMs: 240_000, intervalMs: 200 },
+    { timeoutMs: 240_000, intervalMs },
   );
 }
 

@@ -168,6 +168,7 @@ export function registerBuildRoutes(
           });
           return build;
         });
+        deps.queue.wake();
         return reply.status(201).send(toBuild(row, null));
       },
     );

@@ -139,6 +139,7 @@ export async function startBuild(
     await auditBuild(tx, options.ctx, project.teamId, "build.create", build.id, { projectId: project.id, branch });
     return build;
   });
+  deps.queue.wake();
   return toBuild(row, null);
 }
 
@@ -182,6 +183,7 @@ export async function retryBuild(
     await auditBuild(tx, options.ctx, project.teamId, "build.retry", build.id, { retryOf: earlier.id });
     return build;
   });
+  deps.queue.wake();
   return toBuild(row, null);
 }
 

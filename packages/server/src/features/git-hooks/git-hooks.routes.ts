@@ -48,7 +48,7 @@ export function registerGitHookRoutes(app: HttpApp, deps: BuildsDeps & { secrets
   }
 
   /** Queues the build unless this delivery was seen; both in one transaction. */
-  async function deliver(
+  function deliver(
     project: typeof projects.$inferSelect,
     delivery: {
       id: string;
@@ -58,7 +58,7 @@ export function registerGitHookRoutes(app: HttpApp, deps: BuildsDeps & { secrets
       trigger: "git" | "deploy-hook";
     },
   ) {
-    return deps.db.transaction(async (tx) => {
+    const answer = deps.db.transaction(async (tx) => {
       const [seen] = await tx
         .insert(gitDeliveries)
         .values({ projectId: project.id, deliveryId: delivery.id, provider: delivery.provider })
@@ -79,6 +79,7 @@ export function registerGitHookRoutes(app: HttpApp, deps: BuildsDeps & { secrets
       await tx.update(gitDeliveries).set({ buildId: build.id }).where(eq(gitDeliveries.deliveryId, delivery.id));
       return { status: "queued" as const, buildId: build.id, reason: null };
     });
+    return answer.finally(() => deps.queue.wake());
   }
 
   app.register(async (scope) => {
