@@ -1,4 +1,4 @@
-import { type ErrorCode, errorBodySchema } from "@slipway/contracts";
+import { type ErrorCode, errorBodySchema, type Page, pageOf } from "@slipway/contracts";
 import type { z } from "zod";
 import packageJson from "../package.json" with { type: "json" };
 import type { Settings } from "./config.ts";
@@ -7,6 +7,8 @@ import type { Output, OutputStream } from "./output.ts";
 
 /** Long enough for a slow server, short enough that a hung one does not hang scripts. */
 const requestTimeoutMs = 30_000;
+/** The most the API returns in one page. */
+const maxPageSize = 100;
 
 export type InputStream = NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
 
@@ -35,9 +37,17 @@ export class ApiError extends CliError {
 type RequestOptions = {
   body?: unknown;
   query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
   /** Shown next to a spinner while the request is slow. */
   progress?: string;
+  /** Stops the request, e.g. on Ctrl-C. */
+  signal?: AbortSignal;
+  /** Null for requests that take as long as they take: uploads and event streams. */
+  timeoutMs?: number | null;
 };
+
+/** A body sent as is rather than as JSON; `length` lets the server refuse an oversized upload at once. */
+export type RawBody = { stream: ReadableStream<Uint8Array>; contentType: string; length: number };
 
 /**
  * What every command gets: the resolved settings, the output, the terminal streams,
@@ -68,8 +78,39 @@ export class Client {
     return this.#parsed("POST", path, schema, { ...options, body });
   }
 
+  async patch<T>(path: string, body: unknown, schema: z.ZodType<T>, options: RequestOptions = {}): Promise<T> {
+    return this.#parsed("PATCH", path, schema, { ...options, body });
+  }
+
   async delete(path: string, options: RequestOptions = {}): Promise<void> {
     await this.#send("DELETE", path, options);
+  }
+
+  /** POSTs `raw` as the body; no timeout, since a large upload on a slow link takes long. */
+  async upload<T>(path: string, raw: RawBody, schema: z.ZodType<T>, options: Omit<RequestOptions, "body"> = {}) {
+    return this.#parsed("POST", path, schema, { timeoutMs: null, ...options, body: raw });
+  }
+
+  /** Opens a long-lived GET (server-sent events); the caller reads the body. */
+  async stream(path: string, options: Pick<RequestOptions, "query" | "headers" | "signal"> = {}): Promise<Response> {
+    const headers = { accept: "text/event-stream", ...options.headers };
+    return this.#send("GET", path, { ...options, headers, timeoutMs: null });
+  }
+
+  /** Every item of a paginated list, following `nextCursor` page by page. */
+  async listAll<T>(path: string, itemSchema: z.ZodType<T>, options: Omit<RequestOptions, "body"> = {}): Promise<T[]> {
+    const pageSchema: z.ZodType<Page<T>> = pageOf(itemSchema);
+    const items: T[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.get(path, pageSchema, {
+        ...options,
+        query: { ...options.query, limit: maxPageSize, cursor },
+      });
+      items.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return items;
   }
 
   async #parsed<T>(method: string, path: string, schema: z.ZodType<T>, options: RequestOptions): Promise<T> {
@@ -94,15 +135,24 @@ export class Client {
     }
     const headers: Record<string, string> = {
       accept: "application/json",
+      ...options.headers,
       authorization: `Bearer ${token}`,
       "user-agent": `slipway-cli/${packageJson.version}`,
     };
-    if (options.body !== undefined) headers["content-type"] = "application/json";
+    const raw = isRawBody(options.body) ? options.body : undefined;
+    if (raw) {
+      headers["content-type"] = raw.contentType;
+      headers["content-length"] = String(raw.length);
+    } else if (options.body !== undefined) headers["content-type"] = "application/json";
+    const timeoutMs = options.timeoutMs === undefined ? requestTimeoutMs : options.timeoutMs;
+    const signals = [options.signal, timeoutMs === null ? undefined : AbortSignal.timeout(timeoutMs)];
     const request = fetch(url, {
       method,
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: AbortSignal.timeout(requestTimeoutMs),
+      body: raw ? raw.stream : options.body === undefined ? undefined : JSON.stringify(options.body),
+      // Required by fetch for a streamed body: the response may start before the upload ends.
+      ...(raw ? { duplex: "half" as const } : {}),
+      signal: AbortSignal.any(signals.filter((signal) => signal !== undefined)),
     });
     let response: Response;
     try {
@@ -134,6 +184,10 @@ export class Client {
     if (code === "forbidden") return "ask a team admin for the permission, or use a token that has that scope";
     return undefined;
   }
+}
+
+function isRawBody(body: unknown): body is RawBody {
+  return typeof body === "object" && body !== null && "stream" in body && body.stream instanceof ReadableStream;
 }
 
 function describeNetworkError(error: unknown): string {

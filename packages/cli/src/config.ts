@@ -57,11 +57,15 @@ export async function readConfig(path: string): Promise<ConfigFile> {
   return parsed.data;
 }
 
-/** Writes through a temporary file so a crash never leaves half a config, and keeps it 0600. */
 export async function writeConfig(path: string, config: ConfigFile): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await writePrivateFile(path, `${JSON.stringify(config, null, 2)}\n`);
+}
+
+/** Writes through a temporary file so a crash never leaves half a file, and leaves it readable by its owner only. */
+export async function writePrivateFile(path: string, text: string): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  await writeFile(temporary, text, { mode: 0o600 });
   // `mode` only applies when the file is created; chmod covers a leftover temporary file.
   await chmod(temporary, 0o600);
   await rename(temporary, path);

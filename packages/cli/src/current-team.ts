@@ -11,17 +11,22 @@ export function describeTeam(team: Team): string {
 }
 
 /**
- * The team commands act in: SLIPWAY_TEAM, else the team saved by login or `teams switch`,
- * else the token's own team. Fails clearly when the token cannot act in that team.
+ * The team commands act in: `linkedTeamId` (the team of the project a directory is linked
+ * to) when given, else SLIPWAY_TEAM, else the team saved by login or `teams switch`, else the
+ * token's own team. Fails clearly when the token cannot act in that team.
  */
-export async function resolveCurrentTeam(client: Client): Promise<{ me: Me; team: Team }> {
+export async function resolveCurrentTeam(
+  client: Client,
+  options: { linkedTeamId?: string } = {},
+): Promise<{ me: Me; team: Team }> {
   const me = await client.get("/api/v1/me", meSchema, { progress: "Checking your team" });
-  const ref = client.settings.team ?? me.token?.teamId;
+  const ref = options.linkedTeamId ?? client.settings.team ?? me.token?.teamId;
   const team = ref ? findTeam(me.teams, ref) : me.teams.length === 1 ? me.teams[0] : undefined;
   if (team) return { me, team };
   if (!ref) throw new CliError("no team selected", { hint: "run `slipway teams switch <id|slug>`" });
-  const hint =
-    client.settings.teamSource === "env"
+  const hint = options.linkedTeamId
+    ? "this directory's .slipway/project.json links it to a project in that team"
+    : client.settings.teamSource === "env"
       ? `SLIPWAY_TEAM is set to "${ref}"`
       : "run `slipway teams switch <id|slug>` to pick another team";
   throw teamNotAvailable(me, ref, hint);

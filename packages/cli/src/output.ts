@@ -80,6 +80,46 @@ export class Output {
       if (isDrawn) this.#stderr.write("\r\x1b[2K");
     }
   }
+
+  /**
+   * A bar of bytes sent on stderr, drawn only when stderr is a terminal and at most every
+   * 100 ms; `done()` clears it.
+   */
+  transfer(label: string, total: number): { advance(sent: number): void; done(): void } {
+    const stderr = this.#stderr;
+    if (!stderr.isTTY) return { advance: () => {}, done: () => {} };
+    let lastDrawn = 0;
+    const draw = (sent: number) => {
+      const ratio = total > 0 ? Math.min(sent / total, 1) : 1;
+      const filled = Math.round(ratio * barWidth);
+      const bar = `${"█".repeat(filled)}${"░".repeat(barWidth - filled)}`;
+      stderr.write(`\r${label} ${bar} ${formatBytes(sent)} / ${formatBytes(total)} ${Math.floor(ratio * 100)}%\x1b[K`);
+    };
+    draw(0);
+    return {
+      advance(sent) {
+        const now = Date.now();
+        if (now - lastDrawn < 100 && sent < total) return;
+        lastDrawn = now;
+        draw(sent);
+      },
+      done: () => stderr.write("\r\x1b[2K"),
+    };
+  }
+}
+
+const barWidth = 24;
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ["kB", "MB", "GB"];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
 /** A date as people read it in a table; `fallback` for a missing one. */

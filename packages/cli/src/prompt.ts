@@ -60,3 +60,10 @@ async function firstLine(stdin: NodeJS.ReadableStream): Promise<string> {
   }
   return text.split("\n")[0]?.trim() ?? "";
 }
+
+/** Everything piped to stdin, less the one line break `echo` adds at the end. */
+export async function readPiped(stdin: NodeJS.ReadableStream): Promise<string> {
+  let text = "";
+  for await (const chunk of stdin) text += chunk.toString();
+  return text.replace(/\r?\n$/, "");
+}

@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { cp, mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Me, meSchema } from "@slipway/contracts";
@@ -57,14 +59,21 @@ export async function browserCall(url: string, method: string, path: string, coo
 
 export type RunResult = { code: number | null; stdout: string; stderr: string };
 
+export type RunOptions = { env?: Record<string, string>; input?: string; cwd?: string };
+
 /**
- * Runs the real `slipway` launcher as a child process from a directory outside the repo,
- * with none of the caller's SLIPWAY_* settings unless given in `env`.
+ * Runs the real `slipway` launcher as a child process, from a directory outside the repo unless
+ * `cwd` says otherwise, with none of the caller's SLIPWAY_* settings unless given in `env`.
  */
-export async function runSlipway(args: string[], options: { env?: Record<string, string>; input?: string } = {}) {
+export async function runSlipway(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  return spawnSlipway(args, options).result;
+}
+
+/** `runSlipway` that hands back the running child too, e.g. to press Ctrl-C (SIGINT) halfway. */
+export function spawnSlipway(args: string[], options: RunOptions = {}) {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("SLIPWAY_")));
   const child = spawn(process.execPath, [slipwayBin, ...args], {
-    cwd: tmpdir(),
+    cwd: options.cwd ?? tmpdir(),
     env: { ...env, ...options.env },
     stdio: ["pipe", "pipe", "pipe"],
   });
@@ -73,6 +82,58 @@ export async function runSlipway(args: string[], options: { env?: Record<string,
   child.stdout.on("data", (chunk) => (stdout += chunk));
   child.stderr.on("data", (chunk) => (stderr += chunk));
   child.stdin.end(options.input ?? "");
-  const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
-  return { code, stdout, stderr } satisfies RunResult;
+  const result = new Promise<RunResult>((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
+  return { child, result, stderr: () => stderr };
+}
+
+/**
+ * Someone who signed up and made a token with every permission they have in their personal
+ * team (what deploying needs), and the CLI as they run it: that token, a config file in `scratch`.
+ */
+export async function signUpWithOwnerToken(url: string, name: string, scratch: string) {
+  const account = await signUp(url, name);
+  const team = account.me.teams.find((candidate) => candidate.id === account.teamId);
+  if (!team) throw new Error("the account has no personal team");
+  const token = await createTokenInBrowser(url, account, { scopes: team.permissions });
+  const env = { SLIPWAY_API: url, SLIPWAY_TOKEN: token.secret, SLIPWAY_CONFIG: join(scratch, "config.json") };
+  const slipway = (args: string[], options: RunOptions = {}) => runSlipway(args, { ...options, env });
+  return { account, env, slipway };
+}
+
+export const examplesDir = join(import.meta.dirname, "../../../examples");
+
+/** A copy of an example, or an empty directory, named `name` as a user's checkout would be. */
+export async function checkout(scratch: string, name: string, example?: string): Promise<string> {
+  const dir = join(await mkdtemp(join(scratch, "checkout-")), name);
+  if (example) await cp(join(examplesDir, example), dir, { recursive: true });
+  else await mkdir(dir);
+  return dir;
+}
+
+/** A Node project whose build runs `script`; the builder publishes what it writes to dist/. */
+export async function nodeProject(scratch: string, name: string, script: string): Promise<string> {
+  const dir = await checkout(scratch, name);
+  await writeFile(join(dir, "package.json"), JSON.stringify({ name, scripts: { build: script } }));
+  return dir;
+}
+
+/**
+ * Fetches a page from the edge as a browser on this machine would: by hostname, sent to the
+ * edge's loopback port. fetch() cannot set the Host header, so this speaks node:http.
+ */
+export function fetchFromEdge(edgeUrl: string, pageUrl: string): Promise<{ status: number; body: string }> {
+  const page = new URL(pageUrl);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      { host: "127.0.0.1", port: new URL(edgeUrl).port, path: page.pathname, headers: { host: page.host } },
+      (response) => {
+        let body = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => (body += chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+      },
+    );
+    request.on("error", reject);
+    request.end();
+  });
 }

@@ -1,12 +1,7 @@
-import { type ApiToken, apiTokenSchema, pageOf } from "@slipway/contracts";
+import { type ApiToken, apiTokenSchema } from "@slipway/contracts";
 import { defineCommand } from "../../args.ts";
-import type { Client } from "../../client.ts";
 import { resolveCurrentTeam } from "../../current-team.ts";
 import { formatDate } from "../../output.ts";
-
-const tokenPageSchema = pageOf(apiTokenSchema);
-/** The most the API returns in one page. */
-const pageSize = 100;
 
 export const tokensLs = defineCommand(
   {
@@ -16,7 +11,9 @@ export const tokensLs = defineCommand(
   async (client) => {
     const { output } = client;
     const { me, team } = await resolveCurrentTeam(client);
-    const tokens = await output.progress("Loading tokens", listAllTokens(client, team.id));
+    const tokens = await client.listAll(`/api/v1/teams/${encodeURIComponent(team.id)}/tokens`, apiTokenSchema, {
+      progress: "Loading tokens",
+    });
 
     output.result({ items: tokens }, () => {
       if (tokens.length === 0) return output.print(`No API tokens in team ${team.slug}.`);
@@ -38,19 +35,6 @@ export const tokensLs = defineCommand(
     return 0;
   },
 );
-
-async function listAllTokens(client: Client, teamId: string): Promise<ApiToken[]> {
-  const tokens: ApiToken[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await client.get(`/api/v1/teams/${encodeURIComponent(teamId)}/tokens`, tokenPageSchema, {
-      query: { limit: pageSize, cursor },
-    });
-    tokens.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return tokens;
-}
 
 function tokenStatus(token: ApiToken, now = Date.now()): string {
   if (token.revokedAt) return "revoked";
