@@ -1,8 +1,9 @@
+import type { Build } from "@slipway/contracts";
 import { eq } from "drizzle-orm";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Db } from "../../platform/db.ts";
 import type { BuildLogs } from "./build-logs.ts";
-import { toBuild } from "./build-view.ts";
+import type { BuildRow } from "./build-view.ts";
 import { builds } from "./builds.tables.ts";
 
 const pollMs = 1000;
@@ -18,7 +19,7 @@ export async function streamBuildLog(
   request: FastifyRequest,
   reply: FastifyReply,
   options: { buildId: string; afterSeq: number },
-  deps: { db: Db; logs: BuildLogs },
+  deps: { db: Db; logs: BuildLogs; view: (row: BuildRow) => Promise<Build> },
 ) {
   reply.hijack();
   const res = reply.raw;
@@ -56,7 +57,7 @@ export async function streamBuildLog(
           if (lines.length === 0) break;
           lastSeq = lines.at(-1)?.seq ?? lastSeq;
         }
-        const build = toBuild(row, null);
+        const build = await deps.view(row);
         const json = JSON.stringify(build);
         if (json !== lastBuildJson) {
           lastBuildJson = json;

@@ -137,6 +137,10 @@ describe("builds through the API", () => {
       .map((e) => JSON.parse(e.split("data: ")[1] as string).text);
     expect(lines.filter((l: string) => l.startsWith("line-"))).toEqual(["line-1", "line-2", "line-3"]);
     expect(events.at(-1)).toContain('event: end\ndata: {"status":"succeeded"}');
+    const lastBuild = events.filter((e) => e.startsWith("event: build")).at(-1) as string;
+    expect(JSON.parse(lastBuild.split("data: ")[1] as string).deploymentUrl).toMatch(
+      /^http:\/\/[a-z0-9]+--streamed\.localhost:\d+$/,
+    );
     const seqs = events.filter((e) => e.startsWith("id: ")).map((e) => Number(e.split("\n")[0]?.slice(4)));
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     // Resuming after the second line sends only what came after it.

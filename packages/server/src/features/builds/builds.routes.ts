@@ -252,7 +252,12 @@ export function registerBuildRoutes(
       const build = await loadBuild(teamOf(request).teamId, request.params.buildId, deps.db);
       const lastEventId = Number(request.headers["last-event-id"]);
       const afterSeq = Number.isInteger(lastEventId) && lastEventId > 0 ? lastEventId : (request.query.after ?? 0);
-      await streamBuildLog(request, reply, { buildId: build.id, afterSeq }, deps);
+      await streamBuildLog(
+        request,
+        reply,
+        { buildId: build.id, afterSeq },
+        { ...deps, view: (row) => viewBuild(row, deps) },
+      );
     },
   );
 

@@ -48,6 +48,8 @@ describe("projects", () => {
       slug: "landing-page",
     });
     expect(taken.status).toBe(409);
+    const found = await other.call("GET", `/api/v1/teams/${other.personalTeamId}/projects?slug=${second.body.slug}`);
+    expect(found.body.items.map((p: { id: string }) => p.id)).toEqual([second.body.id]);
     expect((await user.call("POST", `/api/v1/teams/${teamId}/projects`, { name: "x", slug: "a--b" })).status).toBe(400);
     // Another team's project is not there for this team.
     expect((await user.call("GET", `/api/v1/teams/${teamId}/projects/${second.body.id}`)).status).toBe(404);

@@ -51,15 +51,20 @@ export function registerProjectRoutes(
       config: { access: { team: "projects:read" } },
       schema: {
         tags,
-        summary: "List projects",
+        summary: "List projects (or find one by its slug)",
         params: teamParams,
-        querystring: pageQuerySchema,
+        querystring: pageQuerySchema.extend({ slug: z.string().max(64).optional() }),
         response: { 200: pageOf(projectSchema) },
       },
     },
     async (request) =>
       listProjects(
-        { access: teamOf(request), limit: request.query.limit, cursor: decodeCursor(request.query.cursor) },
+        {
+          access: teamOf(request),
+          limit: request.query.limit,
+          cursor: decodeCursor(request.query.cursor),
+          slug: request.query.slug,
+        },
         deps,
       ),
   );
@@ -148,6 +153,7 @@ export function registerProjectRoutes(
         { ctx: contextOf(request), access: teamOf(request), projectId: request.params.projectId },
         deps,
       );
+      await deps.onRoutesChanged();
       return reply.status(204).send(null);
     },
   );

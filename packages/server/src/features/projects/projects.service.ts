@@ -167,13 +167,19 @@ export async function createProject(
 }
 
 export async function listProjects(
-  options: { access: TeamAccess; limit: number; cursor: Cursor | undefined },
+  options: { access: TeamAccess; limit: number; cursor: Cursor | undefined; slug?: string | undefined },
   deps: ProjectsDeps,
 ) {
   const rows = await deps.db
     .select()
     .from(projects)
-    .where(and(eq(projects.teamId, options.access.teamId), afterCursor(projects, options.cursor)))
+    .where(
+      and(
+        eq(projects.teamId, options.access.teamId),
+        options.slug ? eq(projects.slug, options.slug) : undefined,
+        afterCursor(projects, options.cursor),
+      ),
+    )
     .orderBy(...newestFirst(projects))
     .limit(options.limit + 1);
   const page = toPage(rows, options.limit, (row) => row);
