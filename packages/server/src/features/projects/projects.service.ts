@@ -16,6 +16,7 @@ import { newId, randomText } from "../../platform/ids.ts";
 import type { Outbox } from "../../platform/outbox.ts";
 import { afterCursor, type Cursor, newestFirst, toPage } from "../../platform/pagination.ts";
 import type { Secrets } from "../../platform/secrets.ts";
+import { slugify } from "../../platform/slug.ts";
 import { deployments } from "../deployments/deployments.tables.ts";
 import { type EdgeAddress, productionHost, urlOf } from "../deployments/hostnames.ts";
 import { projects } from "./projects.tables.ts";
@@ -84,15 +85,7 @@ export async function toProject(row: ProjectRow, deps: Pick<ProjectsDeps, "db" |
   };
 }
 
-function slugify(name: string): string {
-  const slug = name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 32)
-    .replace(/-+$/, "");
-  return slug.length >= 2 ? slug : "project";
-}
+const projectSlug = (name: string) => slugify(name, { maxLength: 32, fallback: "project" });
 
 async function isSlugTaken(db: Executor, slug: string) {
   return (await db.select({ id: projects.id }).from(projects).where(eq(projects.slug, slug))).length > 0;
@@ -133,10 +126,10 @@ export async function createProject(
 ): Promise<Project> {
   const { ctx, access, input } = options;
   const row = await deps.db.transaction(async (tx) => {
-    let slug = input.slug ?? slugify(input.name);
+    let slug = input.slug ?? projectSlug(input.name);
     if (await isSlugTaken(tx, slug)) {
       if (input.slug) throw conflict(`the project name "${slug}" is taken on this instance`, { field: "slug" });
-      do slug = `${slugify(input.name).slice(0, 33)}-${randomText(6)}`;
+      do slug = `${projectSlug(input.name)}-${randomText(6)}`;
       while (await isSlugTaken(tx, slug));
     }
     const id = newId("prj");

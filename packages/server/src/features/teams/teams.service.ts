@@ -15,6 +15,7 @@ import { AppError, conflict, notFound } from "../../platform/errors.ts";
 import { newId, randomText } from "../../platform/ids.ts";
 import type { Outbox } from "../../platform/outbox.ts";
 import { afterCursor, type Cursor, newestFirst, toPage } from "../../platform/pagination.ts";
+import { slugify } from "../../platform/slug.ts";
 import { users } from "../auth/auth.tables.ts";
 import { asRole } from "./roles.ts";
 import { teamMembers, teams } from "./teams.tables.ts";
@@ -36,14 +37,7 @@ function toTeam(row: TeamRow, role: BuiltInRole, memberCount: number): Team {
   };
 }
 
-function slugify(text: string): string {
-  const base = text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 36);
-  return base.length >= 2 ? base : "team";
-}
+const teamSlug = (name: string) => slugify(name, { maxLength: 36, fallback: "team" });
 
 async function isSlugTaken(db: Executor, slug: string, exceptTeamId?: string): Promise<boolean> {
   const rows = await db
@@ -67,7 +61,7 @@ export async function createPersonalTeam(
   deps: TeamsDeps,
 ): Promise<Team> {
   return deps.db.transaction(async (tx) => {
-    const slug = await freeSlug(tx, slugify(user.email.split("@")[0] ?? user.name));
+    const slug = await freeSlug(tx, teamSlug(user.email.split("@")[0] ?? user.name));
     const [row] = await tx
       .insert(teams)
       .values({ id: newId("team"), slug, name: `${user.name || slug}'s projects`, isPersonal: true })
@@ -99,7 +93,7 @@ export async function createTeam(
       if (await isSlugTaken(tx, input.slug)) throw conflict(`the slug "${input.slug}" is taken`, { field: "slug" });
       slug = input.slug;
     } else {
-      slug = await freeSlug(tx, slugify(input.name));
+      slug = await freeSlug(tx, teamSlug(input.name));
     }
     const [row] = await tx
       .insert(teams)
