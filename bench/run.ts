@@ -1,12 +1,14 @@
 // `npm run bench` runs every benchmark; `npm run bench -- <name> [<name>…]` runs some.
 // Each prints its figures next to a baseline measured in the same run, as a ratio.
 import { loadavg } from "node:os";
+import { deployBench } from "./deploy.bench.ts";
+import { edgeStatic } from "./edge-static.bench.ts";
 import { type Benchmark, type BenchResult, printTable, writeResults } from "./lib/report.ts";
 import { settings } from "./lib/settings.ts";
 import { startup } from "./startup.bench.ts";
 import { tokensList } from "./tokens-list.bench.ts";
 
-const benchmarks: Benchmark[] = [tokensList, startup];
+const benchmarks: Benchmark[] = [tokensList, startup, edgeStatic, deployBench];
 
 const names = process.argv.slice(2).filter((a) => a !== "--");
 const unknown = names.filter((n) => !benchmarks.some((b) => b.name === n));

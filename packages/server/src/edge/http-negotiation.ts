@@ -1,8 +1,11 @@
 // Pure HTTP request-header logic of static serving: content coding, conditionals, ranges.
 
 export type Encoding = "br" | "gzip" | "identity";
+export type Compressed = Exclude<Encoding, "identity">;
 
-function parseAcceptEncoding(header: string): Encoding {
+const none: readonly Compressed[] = [];
+
+function parseAcceptEncoding(header: string): readonly Compressed[] {
   let br = -1;
   let gzip = -1;
   let any = -1;
@@ -21,24 +24,29 @@ function parseAcceptEncoding(header: string): Encoding {
   }
   if (br === -1) br = any;
   if (gzip === -1) gzip = any;
+  const accepted: Compressed[] = [];
   // Brotli is smaller at the same cost to send: it wins ties.
-  if (br > 0 && br >= gzip) return "br";
-  return gzip > 0 ? "gzip" : "identity";
+  if (br > 0) accepted.push("br");
+  if (gzip > 0) gzip > br ? accepted.unshift("gzip") : accepted.push("gzip");
+  return accepted.length === 0 ? none : accepted;
 }
 
 // Clients send a handful of distinct Accept-Encoding values; parse each once.
-const remembered = new Map<string, Encoding>();
+const remembered = new Map<string, readonly Compressed[]>();
 
-/** The content coding to answer with, from Accept-Encoding: `br` over `gzip` over identity. */
-export function negotiateEncoding(header: string | undefined): Encoding {
-  if (!header) return "identity";
-  let encoding = remembered.get(header);
-  if (encoding === undefined) {
-    encoding = parseAcceptEncoding(header);
+/**
+ * The compressed codings Accept-Encoding allows, most preferred first (`br` wins a tie with
+ * `gzip`); identity is always acceptable after them. The arrays are shared: do not modify.
+ */
+export function acceptedEncodings(header: string | undefined): readonly Compressed[] {
+  if (!header) return none;
+  let accepted = remembered.get(header);
+  if (accepted === undefined) {
+    accepted = parseAcceptEncoding(header);
     if (remembered.size >= 256) remembered.clear();
-    remembered.set(header, encoding);
+    remembered.set(header, accepted);
   }
-  return encoding;
+  return accepted;
 }
 
 /** If-None-Match against a strong ETag, by weak comparison (RFC 9110 §13.1.2): `*`, lists, `W/`. */
@@ -64,15 +72,14 @@ export function notModifiedSince(ifModifiedSince: string, lastModified: string, 
  * If-Modified-Since when both are sent.
  */
 export function isNotModified(
-  headers: { "if-none-match"?: string | undefined; "if-modified-since"?: string | undefined },
+  ifNoneMatch: string | undefined,
+  ifModifiedSince: string | undefined,
   etag: string,
   lastModified: string,
   mtimeMs: number,
 ): boolean {
-  const inm = headers["if-none-match"];
-  if (inm !== undefined) return etagMatches(inm, etag);
-  const ims = headers["if-modified-since"];
-  return ims !== undefined && notModifiedSince(ims, lastModified, mtimeMs);
+  if (ifNoneMatch !== undefined) return etagMatches(ifNoneMatch, etag);
+  return ifModifiedSince !== undefined && notModifiedSince(ifModifiedSince, lastModified, mtimeMs);
 }
 
 /**
@@ -93,10 +100,9 @@ export function parseRange(header: string, size: number): { start: number; end: 
     return { start: Math.max(0, size - suffix), end: size - 1 };
   }
   const start = Number(first);
-  const end = last === "" ? size - 1 : Number(last);
-  if (end < start) return null;
+  if (last !== "" && Number(last) < start) return null;
   if (start >= size) return "unsatisfiable";
-  return { start, end: Math.min(end, size - 1) };
+  return { start, end: last === "" ? size - 1 : Math.min(Number(last), size - 1) };
 }
 
 /** If-Range: honour Range only when the validator (ETag or date) still names this representation. */

@@ -33,7 +33,12 @@ export function normalizeHost(raw: string): string {
   return host;
 }
 
+// Sent as a response header as is: visible ASCII only.
+const headerSafe = /^[\x21-\x7e]+$/;
+
 function checkTarget(target: RouteTarget): RouteTarget {
+  if (!headerSafe.test(target.deploymentId))
+    throw new Error(`invalid deploymentId: ${JSON.stringify(target.deploymentId)}`);
   if (target.kind === "static") {
     if (!isAbsolute(target.artifactDir)) throw new Error(`artifactDir must be absolute: ${target.artifactDir}`);
     return { ...target, artifactDir: resolve(target.artifactDir) };

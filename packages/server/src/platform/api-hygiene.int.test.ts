@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fetchFromEdge } from "../testing/deploy-fixtures.ts";
 import { call, type Session, signUp, startTestPlatform, type TestPlatform } from "../testing/harness.ts";
 
 // Transport behaviour is the same on both stores; PGlite keeps this file quick.
@@ -83,10 +84,10 @@ describe("the HTTP API", () => {
   });
 
   it("answers visitors of the edge with a clear 404 page until something is deployed", async () => {
-    const res = await fetch(`${platform.edgeUrl}/`, { headers: { host: "my-app.localhost" } });
+    const res = await fetchFromEdge(platform.edgeUrl, "http://my-app.localhost/");
     expect(res.status).toBe(404);
     expect(res.headers.get("content-type")).toMatch(/text\/html/);
-    expect(await res.text()).toContain("nothing is deployed here");
+    expect(await res.text()).toContain("my-app.localhost");
   });
 
   it("keeps secrets out of the database in plaintext", async () => {
