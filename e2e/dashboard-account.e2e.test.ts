@@ -1,6 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  addMember,
   createTeam,
   currentTeamId,
   fillSignIn,
@@ -87,11 +88,7 @@ describe("dashboard: accounts and teams", () => {
     await memberPage.context().close();
 
     const page = ownerPage;
-    await nav(page).getByRole("link", { name: "Settings" }).click();
-    await page.getByRole("button", { name: "Add member" }).click();
-    await page.getByRole("dialog").getByLabel("Email").fill(member.email);
-    await page.getByRole("dialog").getByRole("button", { name: "Add member" }).click();
-    await see(page, `Added ${member.name} to the team`);
+    await addMember(page, member);
     const row = page.getByTestId("member-row").filter({ hasText: member.email });
     await row.getByRole("combobox", { name: `Role of ${member.name}` }).click();
     await page.getByRole("option", { name: /Viewer/ }).click();

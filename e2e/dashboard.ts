@@ -105,3 +105,97 @@ export async function createToken(
   await shown.waitFor();
   return (await shown.textContent()) ?? "";
 }
+
+/** Adds an existing account to the current team from its Settings page, with `role` when given. */
+export async function addMember(page: Page, person: Person, role?: "Admin" | "Developer" | "Viewer" | "Billing") {
+  await nav(page).getByRole("link", { name: "Settings" }).click();
+  await page.getByRole("button", { name: "Add member" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Email").fill(person.email);
+  if (role) {
+    await dialog.getByRole("combobox", { name: "Role" }).click();
+    await page.getByRole("option", { name: new RegExp(`^${role}`) }).click();
+  }
+  await dialog.getByRole("button", { name: "Add member" }).click();
+  await see(page, `Added ${person.name} to the team`);
+}
+
+/**
+ * Imports a git repository from the New project page: detects, optionally changes the build
+ * command, creates, and waits for the project's overview. Returns the project id.
+ */
+export async function importGitProject(
+  page: Page,
+  options: { teamId: string; url: string; name: string; buildCommand?: string },
+): Promise<string> {
+  await page.goto(`/t/${options.teamId}/projects/new`);
+  await page.getByLabel("Repository URL").fill(options.url);
+  await page.getByRole("button", { name: "Detect settings" }).click();
+  await page.getByTestId("detected-framework").waitFor();
+  if (options.buildCommand !== undefined) await page.getByLabel("Build command").fill(options.buildCommand);
+  await page.getByLabel("Project name").fill(options.name);
+  await page.getByRole("button", { name: "Create project" }).click();
+  await page.getByRole("heading", { name: options.name }).waitFor();
+  return new URL(page.url()).pathname.split("/").at(-1) ?? "";
+}
+
+/** Opens one of the project's tabs (Overview, Builds, Deployments, Settings). */
+export async function openProjectTab(page: Page, tab: "Overview" | "Builds" | "Deployments" | "Settings") {
+  await page.getByRole("navigation", { name: "Project" }).getByRole("link", { name: tab, exact: true }).click();
+  await page.waitForURL(
+    tab === "Overview" ? /\/projects\/prj_[^/]+$/ : new RegExp(`/projects/prj_[^/]+/${tab.toLowerCase()}$`),
+  );
+}
+
+/** "Build now" on a project page; waits for the new build's page and returns its id. */
+export async function buildNow(page: Page, branch?: string): Promise<string> {
+  await page.getByRole("button", { name: "Build now" }).first().click();
+  const dialog = page.getByRole("dialog");
+  if (branch !== undefined) await dialog.getByLabel("Branch").fill(branch);
+  await dialog.getByRole("button", { name: "Start build" }).click();
+  await page.waitForURL(/\/builds\/bld_[^/]+$/);
+  return new URL(page.url()).pathname.split("/").at(-1) ?? "";
+}
+
+/** On a build's page: waits until its status badge (in the heading) reads `status`. */
+export async function waitForBuildStatus(page: Page, status: "Succeeded" | "Failed" | "Canceled" | "Running") {
+  await page.getByRole("heading").getByTestId("build-status").filter({ hasText: status }).waitFor({ timeout: 90_000 });
+}
+
+/** Saves one field of a project settings card (the card is found by its title). */
+export async function saveProjectSetting(page: Page, card: string, field: string, value: string) {
+  const section = page.locator("section").filter({ has: page.getByRole("heading", { name: card, exact: true }) });
+  await section.getByLabel(field, { exact: true }).fill(value);
+  await section.getByRole("button", { name: "Save" }).click();
+  await see(page, /^Saved /);
+}
+
+/**
+ * Which deployment the edge serves at `url`, by the header it adds. Asked from a fresh context
+ * so no cached copy answers; Chromium resolves *.localhost to loopback itself.
+ */
+export async function servedDeployment(page: Page, url: string): Promise<string | null> {
+  const context = await page.context().browser()?.newContext();
+  if (!context) throw new Error("the page has no browser to open a context in");
+  try {
+    const response = await (await context.newPage()).goto(url);
+    expect(response?.status(), url).toBe(200);
+    return response?.headers()["x-slipway-deployment"] ?? null;
+  } finally {
+    await context.close();
+  }
+}
+
+/** At phone width nothing may stick out sideways; on failure, names the elements that do. */
+export async function expectNoSidewaysScroll(page: Page): Promise<void> {
+  const width = page.viewportSize()?.width ?? 0;
+  const offenders = await page.evaluate((limit) => {
+    if (document.documentElement.scrollWidth <= limit) return [];
+    const isWide = (element: Element | null) => element !== null && element.getBoundingClientRect().right > limit + 1;
+    // The outermost elements that stick out; what is inside them does too.
+    return [...document.querySelectorAll("body *")]
+      .filter((element) => isWide(element) && !isWide(element.parentElement))
+      .map((element) => `${element.tagName.toLowerCase()}.${element.getAttribute("class") ?? ""}`.slice(0, 160));
+  }, width);
+  expect(offenders, `wider than ${width}px on ${page.url()}`).toEqual([]);
+}

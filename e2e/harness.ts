@@ -10,12 +10,17 @@
  *
  * The dashboard must be built first (`npm run build`; `npm run test:e2e` does it).
  */
+import { execFile } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
+import { cp, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { type PlatformProcess, type PlatformProcessOptions, startPlatformProcess } from "@slipway/server/testing";
 import { type Browser, type BrowserContextOptions, chromium, type Page } from "playwright-core";
 
 const webDist = resolve(import.meta.dirname, "../packages/web/dist");
+const examplesDir = resolve(import.meta.dirname, "../examples");
 export const screenshotDir = "/tmp/shots";
 
 export type Platform = PlatformProcess;
@@ -70,4 +75,35 @@ export async function screenshot(page: Page, name: string, options: { fullPage?:
   const path = join(screenshotDir, `${name}.png`);
   await page.screenshot({ path, fullPage: options.fullPage ?? false, animations: "disabled" });
   return path;
+}
+
+const git = promisify(execFile);
+/** Commits as nobody in particular, whatever the machine's git config says. */
+const gitEnv = {
+  PATH: "/usr/bin:/bin",
+  GIT_CONFIG_NOSYSTEM: "1",
+  GIT_AUTHOR_NAME: "Slipway E2E",
+  GIT_AUTHOR_EMAIL: "e2e@slipway.test",
+  GIT_COMMITTER_NAME: "Slipway E2E",
+  GIT_COMMITTER_EMAIL: "e2e@slipway.test",
+};
+
+/**
+ * A bare repository holding one commit of `examples/<example>` on `main`, for a project to
+ * import as `file://` (as the server's builder fixtures make them). Delete `root` when done.
+ */
+export async function exampleRepository(example: string): Promise<{ url: string; root: string }> {
+  const root = await mkdtemp(join(tmpdir(), "slipway-e2e-repo-"));
+  const work = join(root, "work");
+  const bare = join(root, `${example}.git`);
+  const env = { ...gitEnv, HOME: root };
+  await cp(join(examplesDir, example), work, {
+    recursive: true,
+    filter: (source) => !/\/(node_modules|dist)(\/|$)/.test(source),
+  });
+  await git("git", ["init", "--quiet", "--initial-branch", "main"], { cwd: work, env });
+  await git("git", ["add", "--all"], { cwd: work, env });
+  await git("git", ["commit", "--quiet", "--message", "example"], { cwd: work, env });
+  await git("git", ["clone", "--quiet", "--bare", work, bare], { env });
+  return { url: `file://${bare}`, root };
 }

@@ -1,4 +1,4 @@
-import { auditResults, type Me } from "@slipway/contracts";
+import { auditResults, buildStatuses, type Me } from "@slipway/contracts";
 import type { QueryClient } from "@tanstack/react-query";
 import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect } from "@tanstack/react-router";
 import { z } from "zod";
@@ -15,7 +15,16 @@ import { ForgotPasswordPage } from "./routes/auth/forgot-password/forgot-passwor
 import { ResetPasswordPage } from "./routes/auth/reset-password/reset-password-page";
 import { SignInPage } from "./routes/auth/sign-in/sign-in-page";
 import { SignUpPage } from "./routes/auth/sign-up/sign-up-page";
+import { BuildPage } from "./routes/builds/detail/build-page";
+import { BuildsPage } from "./routes/builds/list/builds-page";
 import { NotFoundPage, RouteErrorPage, RoutePendingPage } from "./routes/fallbacks/route-fallbacks";
+import { ProjectBuildsPage } from "./routes/projects/builds/project-builds-page";
+import { ProjectDeploymentsPage } from "./routes/projects/deployments/project-deployments-page";
+import { ProjectLayout } from "./routes/projects/detail/project-layout";
+import { ProjectsPage } from "./routes/projects/list/projects-page";
+import { NewProjectPage } from "./routes/projects/new/new-project-page";
+import { ProjectOverviewPage } from "./routes/projects/overview/project-overview-page";
+import { ProjectSettingsPage } from "./routes/projects/settings/project-settings-page";
 import { AppShell } from "./routes/shell/app-shell";
 import { TeamOverviewPage } from "./routes/teams/overview/team-overview-page";
 import { TeamSettingsPage } from "./routes/teams/settings/team-settings-page";
@@ -149,6 +158,62 @@ const auditRoute = createRoute({
   component: AuditPage,
 });
 
+export const buildSearchSchema = z.object({
+  projectId: z.string().max(64).optional().catch(undefined),
+  status: z.enum(buildStatuses).optional().catch(undefined),
+  branch: z.string().max(255).optional().catch(undefined),
+});
+export type BuildSearch = z.infer<typeof buildSearchSchema>;
+
+const projectsRoute = createRoute({ getParentRoute: () => teamRoute, path: "projects", component: ProjectsPage });
+
+const newProjectRoute = createRoute({
+  getParentRoute: () => teamRoute,
+  path: "projects/new",
+  component: NewProjectPage,
+});
+
+const projectRoute = createRoute({
+  getParentRoute: () => teamRoute,
+  path: "projects/$projectId",
+  component: ProjectLayout,
+});
+
+const projectOverviewRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: "/",
+  component: ProjectOverviewPage,
+});
+
+const projectBuildsRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: "builds",
+  // The project is in the path; only the other filters are in the search.
+  validateSearch: buildSearchSchema.omit({ projectId: true }),
+  component: ProjectBuildsPage,
+});
+
+const projectDeploymentsRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: "deployments",
+  component: ProjectDeploymentsPage,
+});
+
+const projectSettingsRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: "settings",
+  component: ProjectSettingsPage,
+});
+
+const buildsRoute = createRoute({
+  getParentRoute: () => teamRoute,
+  path: "builds",
+  validateSearch: buildSearchSchema,
+  component: BuildsPage,
+});
+
+const buildRoute = createRoute({ getParentRoute: () => teamRoute, path: "builds/$buildId", component: BuildPage });
+
 const accountRoute = createRoute({ getParentRoute: () => appRoute, path: "account", component: AccountPage });
 
 const adminRoute = createRoute({
@@ -178,7 +243,22 @@ const routeTree = rootRoute.addChildren([
   authRoute.addChildren([signInRoute, signUpRoute, forgotPasswordRoute, resetPasswordRoute]),
   appRoute.addChildren([
     homeRoute,
-    teamRoute.addChildren([teamOverviewRoute, teamSettingsRoute, tokensRoute, auditRoute]),
+    teamRoute.addChildren([
+      teamOverviewRoute,
+      teamSettingsRoute,
+      tokensRoute,
+      auditRoute,
+      projectsRoute,
+      newProjectRoute,
+      projectRoute.addChildren([
+        projectOverviewRoute,
+        projectBuildsRoute,
+        projectDeploymentsRoute,
+        projectSettingsRoute,
+      ]),
+      buildsRoute,
+      buildRoute,
+    ]),
     accountRoute,
     adminRoute.addChildren([mailListRoute, mailMessageRoute, instanceAuditRoute]),
   ]),

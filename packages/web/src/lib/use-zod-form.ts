@@ -66,10 +66,18 @@ export function useZodForm<V extends Record<string, unknown>, S extends z.ZodTyp
     setErrors({ form: error instanceof Error ? error.message : "Something went wrong" } as FieldErrors<V>);
   }
 
+  /** Puts a message on one field (or the form) that the schema could not know, like "no such branch". */
+  function setError(key: keyof V | "form", message: string): void {
+    setErrors((current) => ({ ...current, [key]: message }));
+  }
+
   function reset(next: V = options.initial): void {
     setValues(next);
     setErrors({});
   }
 
-  return { values, errors, setField, handleSubmit, bind, showServerError, reset };
+  /** Whether the values differ from `initial` (for settings forms: from what is saved). */
+  const isDirty = JSON.stringify(values) !== JSON.stringify(options.initial);
+
+  return { values, errors, isDirty, setField, handleSubmit, validate, bind, showServerError, setError, reset };
 }

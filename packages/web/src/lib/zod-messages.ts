@@ -12,6 +12,10 @@ export function configureZodMessages(): void {
       }
       if (issue.code === "too_small" && issue.origin === "array") return `choose at least ${issue.minimum}`;
       if (issue.code === "too_big" && issue.origin === "string") return `use at most ${issue.maximum} characters`;
+      if (issue.code === "too_small" && issue.origin === "number") return `use at least ${issue.minimum}`;
+      if (issue.code === "too_big" && issue.origin === "number") return `use at most ${issue.maximum}`;
+      if (issue.code === "invalid_type" && issue.expected === "number") return "enter a number";
+      if (issue.code === "invalid_type" && issue.expected === "int") return "enter a whole number";
       if (issue.code === "invalid_format") {
         return issue.format === "email" ? "enter a valid email address" : "this doesn't have the expected format";
       }

@@ -1,6 +1,17 @@
 import type { Permission, Team } from "@slipway/contracts";
 import { Link, type LinkProps } from "@tanstack/react-router";
-import { House, KeyRound, type LucideIcon, Mail, ScrollText, Settings, ShieldCheck, UserRound } from "lucide-react";
+import {
+  FolderGit2,
+  Hammer,
+  House,
+  KeyRound,
+  type LucideIcon,
+  Mail,
+  ScrollText,
+  Settings,
+  ShieldCheck,
+  UserRound,
+} from "lucide-react";
 
 type NavItem = { label: string; icon: LucideIcon; link: LinkProps; isExact?: boolean };
 
@@ -9,6 +20,8 @@ function teamItems(team: Team): NavItem[] {
   const params = { teamId: team.id };
   const can = (permission: Permission) => team.permissions.includes(permission);
   const items: (NavItem | false)[] = [
+    can("projects:read") && { label: "Projects", icon: FolderGit2, link: { to: "/t/$teamId/projects", params } },
+    can("projects:read") && { label: "Builds", icon: Hammer, link: { to: "/t/$teamId/builds", params } },
     { label: "Overview", icon: House, link: { to: "/t/$teamId", params }, isExact: true },
     can("tokens:read") && { label: "API tokens", icon: KeyRound, link: { to: "/t/$teamId/tokens", params } },
     can("audit:read") && { label: "Audit log", icon: ScrollText, link: { to: "/t/$teamId/audit", params } },

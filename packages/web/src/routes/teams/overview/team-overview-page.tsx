@@ -1,6 +1,15 @@
 import { roleDescriptions } from "@slipway/contracts";
 import { Link, type LinkProps } from "@tanstack/react-router";
-import { ArrowUpRight, KeyRound, type LucideIcon, ScrollText, Settings, UserRound } from "lucide-react";
+import {
+  ArrowUpRight,
+  FolderGit2,
+  Hammer,
+  KeyRound,
+  type LucideIcon,
+  ScrollText,
+  Settings,
+  UserRound,
+} from "lucide-react";
 import type { ReactNode } from "react";
 import { Avatar } from "../../../components/avatar";
 import { PageHeader } from "../../../components/page-header";
@@ -64,6 +73,22 @@ export function TeamOverviewPage() {
       <section className="grid gap-3">
         <h2 className="font-medium text-sm">Quick links</h2>
         <div className="grid gap-3 sm:grid-cols-2">
+          {can("projects:read") ? (
+            <QuickLink
+              icon={FolderGit2}
+              title="Projects"
+              description="Sites this team builds and deploys."
+              link={{ to: "/t/$teamId/projects", params }}
+            />
+          ) : null}
+          {can("projects:read") ? (
+            <QuickLink
+              icon={Hammer}
+              title="Builds"
+              description="Every build, its log, and how the last week went."
+              link={{ to: "/t/$teamId/builds", params }}
+            />
+          ) : null}
           {can("tokens:read") ? (
             <QuickLink
               icon={KeyRound}

@@ -1,8 +1,8 @@
 import type { Team } from "@slipway/contracts";
 import { useNavigate } from "@tanstack/react-router";
 import { ConfirmDialog } from "../../../components/confirm-dialog";
+import { DangerRow, DangerZone } from "../../../components/danger-zone";
 import { Button } from "../../../components/ui/button";
-import { Card, CardHeader, CardTitle } from "../../../components/ui/card";
 import { useMe } from "../../../data/me";
 import { useDeleteTeam, useLeaveTeam } from "../../../data/teams";
 import { withToasts } from "../../../lib/toast";
@@ -20,74 +20,49 @@ export function DangerZoneCard({ team, canDelete }: { team: Team; canDelete: boo
     personalTeamId ? navigate({ to: "/t/$teamId", params: { teamId: personalTeamId } }) : navigate({ to: "/account" });
 
   return (
-    <Card className="border-destructive/30">
-      <CardHeader className="pb-2">
-        <CardTitle>Danger zone</CardTitle>
-      </CardHeader>
-      <div className="divide-y">
-        <DangerRow title="Leave team" description="You lose access to this team. An owner can add you back.">
+    <DangerZone>
+      <DangerRow title="Leave team" description="You lose access to this team. An owner can add you back.">
+        <ConfirmDialog
+          trigger={
+            <Button variant="outline" size="sm">
+              Leave team
+            </Button>
+          }
+          title={`Leave ${team.name}?`}
+          description="You lose access to its settings, tokens and audit log at once."
+          confirmLabel="Leave team"
+          onConfirm={() =>
+            withToasts(leave.mutateAsync(), {
+              success: `You left ${team.name}`,
+              error: "Couldn't leave the team",
+            }).then(goHome)
+          }
+        />
+      </DangerRow>
+      {canDelete ? (
+        <DangerRow
+          title="Delete team"
+          description="Deletes the team, its memberships and API tokens. This can't be undone."
+        >
           <ConfirmDialog
             trigger={
-              <Button variant="outline" size="sm">
-                Leave team
+              <Button variant="destructive" size="sm">
+                Delete team
               </Button>
             }
-            title={`Leave ${team.name}?`}
-            description="You lose access to its settings, tokens and audit log at once."
-            confirmLabel="Leave team"
+            title={`Delete ${team.name}?`}
+            description="Everyone loses access and all of the team's API tokens stop working. This can't be undone."
+            confirmLabel="Delete team"
+            confirmText={team.slug}
             onConfirm={() =>
-              withToasts(leave.mutateAsync(), {
-                success: `You left ${team.name}`,
-                error: "Couldn't leave the team",
+              withToasts(remove.mutateAsync(), {
+                success: `Deleted ${team.name}`,
+                error: "Couldn't delete the team",
               }).then(goHome)
             }
           />
         </DangerRow>
-        {canDelete ? (
-          <DangerRow
-            title="Delete team"
-            description="Deletes the team, its memberships and API tokens. This can't be undone."
-          >
-            <ConfirmDialog
-              trigger={
-                <Button variant="destructive" size="sm">
-                  Delete team
-                </Button>
-              }
-              title={`Delete ${team.name}?`}
-              description="Everyone loses access and all of the team's API tokens stop working. This can't be undone."
-              confirmLabel="Delete team"
-              confirmText={team.slug}
-              onConfirm={() =>
-                withToasts(remove.mutateAsync(), {
-                  success: `Deleted ${team.name}`,
-                  error: "Couldn't delete the team",
-                }).then(goHome)
-              }
-            />
-          </DangerRow>
-        ) : null}
-      </div>
-    </Card>
-  );
-}
-
-function DangerRow({
-  title,
-  description,
-  children,
-}: {
-  title: string;
-  description: string;
-  children: React.ReactNode;
-}) {
-  return (
-    <div className="flex flex-col gap-3 px-6 py-4 sm:flex-row sm:items-center sm:justify-between">
-      <div className="grid gap-0.5">
-        <p className="font-medium text-sm">{title}</p>
-        <p className="text-muted-foreground text-sm">{description}</p>
-      </div>
-      {children}
-    </div>
+      ) : null}
+    </DangerZone>
   );
 }

@@ -1,9 +1,9 @@
 import { type Team, updateTeamSchema } from "@slipway/contracts";
 import { toast } from "sonner";
-import { FormError, TextField } from "../../../components/form-field";
+import { TextField } from "../../../components/form-field";
+import { SettingsForm } from "../../../components/settings-form";
 import { ErrorState } from "../../../components/states";
-import { Button } from "../../../components/ui/button";
-import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "../../../components/ui/card";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "../../../components/ui/card";
 import { Skeleton } from "../../../components/ui/skeleton";
 import { useTeam, useUpdateTeam } from "../../../data/teams";
 import { useZodForm } from "../../../lib/use-zod-form";
@@ -58,24 +58,18 @@ function GeneralForm({ team, canUpdate }: { team: Team; canUpdate: boolean }) {
   );
 
   return (
-    <form onSubmit={submit} noValidate>
-      <CardContent className="grid gap-4">
-        <FormError message={form.errors.form} />
-        <div className="grid gap-4 sm:grid-cols-2">
-          <TextField label="Team name" disabled={!canUpdate} {...form.bind("name")} />
-          <TextField label="Slug" disabled={!canUpdate} className="font-mono" {...form.bind("slug")} />
-        </div>
-      </CardContent>
-      <CardFooter className="justify-between">
-        <p className="text-muted-foreground">
-          {canUpdate ? "Lowercase letters, digits and dashes for the slug." : "Your role can't change these."}
-        </p>
-        {canUpdate ? (
-          <Button type="submit" size="sm" disabled={!isDirty} isLoading={update.isPending}>
-            Save
-          </Button>
-        ) : null}
-      </CardFooter>
-    </form>
+    <SettingsForm
+      onSubmit={submit}
+      error={form.errors.form}
+      hint="Lowercase letters, digits and dashes for the slug."
+      canSave={canUpdate}
+      isDirty={isDirty}
+      isSaving={update.isPending}
+    >
+      <div className="grid gap-4 sm:grid-cols-2">
+        <TextField label="Team name" disabled={!canUpdate} {...form.bind("name")} />
+        <TextField label="Slug" disabled={!canUpdate} className="font-mono" {...form.bind("slug")} />
+      </div>
+    </SettingsForm>
   );
 }

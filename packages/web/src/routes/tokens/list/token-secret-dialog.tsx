@@ -1,7 +1,6 @@
 import type { CreatedToken } from "@slipway/contracts";
-import { Check, Copy, TriangleAlert } from "lucide-react";
-import { useState } from "react";
-import { toast } from "sonner";
+import { TriangleAlert } from "lucide-react";
+import { CopyButton } from "../../../components/copy-button";
 import { Button } from "../../../components/ui/button";
 import {
   Dialog,
@@ -11,27 +10,14 @@ import {
   DialogHeader,
   DialogTitle,
 } from "../../../components/ui/dialog";
-import { copyText } from "../../../lib/clipboard";
-import { toastError } from "../../../lib/toast";
 
 /** The one time the secret is on screen. Closing needs an explicit click, not a stray Escape. */
 export function TokenSecretDialog({ created, onClose }: { created: CreatedToken | null; onClose: () => void }) {
-  const [isCopied, setIsCopied] = useState(false);
-
-  function copy(secret: string) {
-    copyText(secret).then(() => {
-      setIsCopied(true);
-      toast.success("Token copied");
-    }, toastError("Couldn't copy"));
-  }
-
   return (
     <Dialog
       open={created !== null}
       onOpenChange={(open) => {
-        if (open) return;
-        setIsCopied(false);
-        onClose();
+        if (!open) onClose();
       }}
     >
       <DialogContent
@@ -51,10 +37,7 @@ export function TokenSecretDialog({ created, onClose }: { created: CreatedToken 
               <code className="min-w-0 flex-1 select-all truncate font-mono text-sm" data-testid="token-secret">
                 {created.secret}
               </code>
-              <Button size="sm" variant="outline" onClick={() => copy(created.secret)} aria-label="Copy token">
-                {isCopied ? <Check /> : <Copy />}
-                {isCopied ? "Copied" : "Copy"}
-              </Button>
+              <CopyButton text={created.secret} label="token" showText size="sm" variant="outline" />
             </div>
             <p className="flex gap-2 rounded-lg border border-warning/40 bg-warning/10 p-3 text-sm">
               <TriangleAlert className="mt-0.5 size-4 shrink-0 text-warning" />
@@ -63,14 +46,7 @@ export function TokenSecretDialog({ created, onClose }: { created: CreatedToken 
           </>
         ) : null}
         <DialogFooter>
-          <Button
-            onClick={() => {
-              setIsCopied(false);
-              onClose();
-            }}
-          >
-            Done
-          </Button>
+          <Button onClick={onClose}>Done</Button>
         </DialogFooter>
       </DialogContent>
     </Dialog>

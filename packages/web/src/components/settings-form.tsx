@@ -1,0 +1,46 @@
+import type { FormEvent, ReactNode } from "react";
+import { cn } from "../lib/utils";
+import { FormError } from "./form-field";
+import { Button } from "./ui/button";
+import { CardContent, CardFooter } from "./ui/card";
+
+/**
+ * The form of a settings card: its fields, then a footer with a hint and Save. Roles that may
+ * not change the settings see the fields disabled and no Save.
+ */
+export function SettingsForm({
+  onSubmit,
+  error,
+  hint,
+  canSave,
+  isDirty,
+  isSaving,
+  className,
+  children,
+}: {
+  onSubmit: (event: FormEvent) => void;
+  error: string | undefined;
+  hint: ReactNode;
+  canSave: boolean;
+  isDirty: boolean;
+  isSaving: boolean;
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <form onSubmit={onSubmit} noValidate>
+      <CardContent className={cn("grid gap-4", className)}>
+        <FormError message={error} />
+        {children}
+      </CardContent>
+      <CardFooter className="justify-between">
+        <p className="text-muted-foreground">{canSave ? hint : "Your role can't change these."}</p>
+        {canSave ? (
+          <Button type="submit" size="sm" disabled={!isDirty} isLoading={isSaving}>
+            Save
+          </Button>
+        ) : null}
+      </CardFooter>
+    </form>
+  );
+}
