@@ -89,7 +89,10 @@ async function explainCloneFailure(
     refs = (await git(["ls-remote", "--", options.url])).stdout;
   } catch (error) {
     if (options.signal.aborted) throw error;
-    const detail = lastLine(error instanceof HostCommandError ? error.stderr : String(error));
+    const stderr = error instanceof HostCommandError ? error.stderr : String(error);
+    // git ends with advice ("...and the repository exists."); its `fatal:` line says what happened.
+    const fatal = stderr.split("\n").find((line) => line.startsWith("fatal:"));
+    const detail = fatal ? fatal.slice("fatal:".length).trim() : lastLine(stderr);
     return new BuildFailure("clone", "source_unreachable", `cannot reach ${where}: ${detail}`);
   }
   const names = new Set(refs.split("\n").map((line) => line.split("\t")[1] ?? ""));

@@ -184,7 +184,11 @@ export function createBuildRunner(deps: BuildRunnerDeps) {
     const deploymentId = await deps.db.transaction(async (tx) => {
       const deployment = await createDeploymentFromBuild(
         tx,
-        { build, artifact: result.artifact, spaFallback: result.settings.spaFallback },
+        {
+          build: { ...build, commitSha: result.commitSha ?? build.commitSha },
+          artifact: result.artifact,
+          spaFallback: result.settings.spaFallback,
+        },
         deps,
       );
       await tx

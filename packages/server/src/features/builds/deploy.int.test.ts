@@ -54,6 +54,13 @@ describe.each(testStores)("deploying from git on %s", (store) => {
     expect(home.status).toBe(200);
     expect(home.headers.get("content-type")).toMatch(/text\/html/);
     expect(home.headers.get("x-slipway-deployment")).toBe(done.deploymentId);
+    const deployment = await user.call("GET", `/api/v1/teams/${teamId}/deployments/${done.deploymentId}`);
+    expect(deployment.body).toMatchObject({
+      commitSha: repo.sha,
+      branch: "main",
+      isProduction: true,
+      environment: "production",
+    });
     const own = await fetchFromEdge(platform.edgeUrl, done.deploymentUrl);
     expect(own.status).toBe(200);
     expect(await own.text()).toBe(await home.text());

@@ -35,6 +35,7 @@ describe("projects", () => {
     });
     expect(unreachable.status).toBe(400);
     expect(unreachable.body.error.details.reason).toBe("source_unreachable");
+    expect(unreachable.body.error.message).not.toMatch(/repository exists\.$/);
   });
 
   it("keeps project names unique on the instance, since they are hostnames", async () => {
