@@ -1,8 +1,13 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createArchive, writeRawArchive } from "../../engines/builder/builder-fixtures.ts";
+import {
+  createArchive,
+  createBareRepository,
+  startGitDaemon,
+  writeRawArchive,
+} from "../../engines/builder/builder-fixtures.ts";
 import { exampleRepository, examplesDir, fetchFromEdge, waitForBuild } from "../../testing/deploy-fixtures.ts";
 import { call, type Session, signUp, startTestPlatform, type TestPlatform } from "../../testing/harness.ts";
 import { hmacHex } from "../git-hooks/push-events.ts";
@@ -55,6 +60,40 @@ describe("builds through the API", () => {
     expect((await fetchFromEdge(platform.edgeUrl, project.productionUrl)).headers.get("x-slipway-deployment")).toBe(
       live.deploymentId,
     );
+  });
+
+  it("builds the Vite example from a git daemon and serves it as a single-page app", async () => {
+    const root = mkdtempSync(join(tmpdir(), "slipway-daemon-"));
+    const { bare } = await createBareRepository(root, join(examplesDir, "vite-react"), "vite-app");
+    const daemon = await startGitDaemon(root);
+    try {
+      const url = daemon.url(basename(bare));
+      const created = await user.call("POST", `/api/v1/teams/${teamId}/projects`, {
+        name: "Vite App",
+        git: { url, branch: "main" },
+      });
+      expect(created.body.settings).toMatchObject({ framework: "vite", outputDir: "dist", spaFallback: true });
+      const started = await user.call("POST", `/api/v1/teams/${teamId}/projects/${created.body.id}/builds`, {});
+      const done = await waitForBuild(user, teamId, started.body.id);
+      expect(done).toMatchObject({ status: "succeeded", cache: "miss" });
+      const home = await fetchFromEdge(platform.edgeUrl, created.body.productionUrl);
+      const html = await home.text();
+      expect(html).toContain('<div id="root">');
+      const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1] as string;
+      const script = await fetchFromEdge(platform.edgeUrl, `${created.body.productionUrl}${asset}`, {
+        headers: { "accept-encoding": "br" },
+      });
+      expect(script.headers.get("cache-control")).toMatch(/immutable/);
+      expect(script.headers.get("content-encoding")).toBe("br");
+      // A client-side route falls back to index.html.
+      const deepLink = await fetchFromEdge(platform.edgeUrl, `${created.body.productionUrl}/settings/profile`, {
+        headers: { accept: "text/html" },
+      });
+      expect(deepLink.status).toBe(200);
+      expect(await deepLink.text()).toBe(html);
+    } finally {
+      daemon.stop();
+    }
   });
 
   it("refuses an archive that climbs out of its directory", async () => {
