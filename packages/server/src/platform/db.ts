@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
@@ -50,6 +50,11 @@ export async function openStore(options: {
   }
   const dir = join(options.dataDir, "db");
   mkdirSync(dir, { recursive: true });
+  if (!existsSync(join(dir, "PG_VERSION"))) {
+    // initdb leaves ~500 MiB in PGlite's WebAssembly heap, which never shrinks: create the
+    // cluster with a throwaway instance, then open it afresh (~300 MiB less, ~0.3 s more, once).
+    await (await PGlite.create(dir)).close();
+  }
   const client = await PGlite.create(dir);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   await migratePglite(drizzlePglite(client), { migrationsFolder });
