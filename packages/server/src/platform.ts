@@ -92,7 +92,7 @@ export async function startPlatform(config: Config = loadConfig()) {
   const edgeRoutes = createEdgeRouteSync({ db, edge, routes, artifactsDir, logger });
   const sandbox = createSandbox({ logger, workRoot: join(config.dataDir, "work") });
   const builder = createBuilder({ logger, sandbox, dataDir: config.dataDir, gitProtocols: config.gitProtocols });
-  const buildLogs = createBuildLogs({ db });
+  const buildLogs = createBuildLogs({ db, logger });
   const runner = createBuildRunner({
     db,
     logger,

@@ -3,6 +3,7 @@ import type { BuildLogLine } from "@slipway/contracts";
 import { and, asc, eq, gt, max } from "drizzle-orm";
 import type { LogLine } from "../../engines/builder/builder.types.ts";
 import type { Db } from "../../platform/db.ts";
+import type { Logger } from "../../platform/logger.ts";
 import { buildLogLines } from "./builds.tables.ts";
 
 /** A line longer than this is cut: one minified bundle printed by mistake must not fill the store. */
@@ -17,7 +18,7 @@ export type BuildLogs = ReturnType<typeof createBuildLogs>;
  * it within a moment and nothing is lost when the build ends. Readers in this process are
  * woken at each flush; others poll.
  */
-export function createBuildLogs(deps: { db: Db }) {
+export function createBuildLogs(deps: { db: Db; logger: Logger }) {
   const wakeups = new EventEmitter();
   wakeups.setMaxListeners(0);
 
@@ -36,10 +37,15 @@ export function createBuildLogs(deps: { db: Db }) {
       timer = null;
       const batch = pending;
       pending = [];
-      flushing = flushing.then(async () => {
-        if (batch.length > 0) await deps.db.insert(buildLogLines).values(batch);
-        wakeups.emit(buildId);
-      });
+      flushing = flushing
+        .then(async () => {
+          if (batch.length > 0) await deps.db.insert(buildLogLines).values(batch);
+          wakeups.emit(buildId);
+        })
+        // A store hiccup costs these lines, never the build (or the process).
+        .catch((error) =>
+          deps.logger.warn({ err: error, buildId, lines: batch.length }, "build log lines were not stored"),
+        );
       return flushing;
     };
 

@@ -106,7 +106,8 @@ export function createBuildRunner(deps: BuildRunnerDeps) {
         .select({ at: builds.cancelRequestedAt })
         .from(builds)
         .where(eq(builds.id, build.id))
-        .then(([row]) => row?.at && controller.abort());
+        .then(([row]) => row?.at && controller.abort())
+        .catch((error) => deps.logger.warn({ err: error, buildId }, "could not check for a cancel request"));
     }, cancelPollMs);
 
     let steps: StoredStep[] = pendingSteps();
