@@ -97,6 +97,8 @@ export type BuildEvents = {
   onLog(line: LogLine): void;
   onStep(step: BuildStep): void;
   onIsolation(report: IsolationReport): void;
+  /** The source is fetched and the settings are known: a build that fails later still shows them. */
+  onPrepared?(info: { commitSha: string | null; settings: BuildSettings }): void;
   /** Asked once the source key is known: an artifact already built from the same tree and settings. */
   findReusable(sourceKey: string): Promise<Artifact | null>;
 };

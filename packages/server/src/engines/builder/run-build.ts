@@ -113,6 +113,7 @@ export async function runPipeline(
     );
     const settings = mergeSettings(detected, spec.overrides);
     log.system(describeSettings(settings));
+    events.onPrepared?.({ commitSha, settings });
     const node = installations.find((install) => install.major === settings.nodeVersion.split(".")[0]);
     if (!node) {
       const available = installations.map((install) => install.major).join(", ");

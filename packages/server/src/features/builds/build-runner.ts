@@ -136,6 +136,14 @@ export function createBuildRunner(deps: BuildRunnerDeps) {
           deps.db.update(builds).set({ isolation: report }).where(eq(builds.id, build.id)),
         );
       },
+      onPrepared: ({ commitSha, settings }) => {
+        stepWrite = stepWrite.then(() =>
+          deps.db
+            .update(builds)
+            .set({ settings, commitSha: commitSha ?? build.commitSha })
+            .where(eq(builds.id, build.id)),
+        );
+      },
       findReusable: (sourceKey) => findReusable(project.id, sourceKey),
     };
 

@@ -83,7 +83,9 @@ describe.each(testStores)("deploying from git on %s", (store) => {
       status: "failed",
       error: { step: "build", reason: "command_failed" },
       deploymentId: null,
+      settings: { buildCommand: "echo about to fail && exit 3" },
     });
+    expect(broken.commitSha).toMatch(/^[0-9a-f]{40}$/);
     const log = await user.call("GET", `/api/v1/teams/${teamId}/builds/${broken.id}/logs`);
     expect(log.body.lines.map((l: { text: string }) => l.text)).toContain("about to fail");
     const served = await fetchFromEdge(platform.edgeUrl, project.productionUrl);
