@@ -13,11 +13,13 @@ import { findOrphans } from "./orphans.ts";
 
 const cgroupControllers = ["memory", "pids", "cpu"] as const;
 export type CgroupController = (typeof cgroupControllers)[number];
+/** No wall clock here: that is the caller's timer. */
+export type CgroupLimits = Pick<BuildLimits, "memoryMb" | "cpus" | "pids">;
 
 export type CgroupHost = {
   /** Controllers whose `slipway` parent exists and is writable. */
   controllers: CgroupController[];
-  create(runId: string, limits: BuildLimits): Promise<RunCgroup>;
+  create(runId: string, limits: CgroupLimits): Promise<RunCgroup>;
 };
 
 export type RunCgroup = {
@@ -74,7 +76,7 @@ async function readOwnCgroupPaths(): Promise<Map<string, string>> {
 async function createRunCgroup(
   parents: Map<CgroupController, string>,
   runId: string,
-  limits: BuildLimits,
+  limits: CgroupLimits,
 ): Promise<RunCgroup> {
   const dirs = new Map<CgroupController, string>();
   const memoryBytes = Math.max(16, Math.floor(limits.memoryMb)) * 1024 * 1024;

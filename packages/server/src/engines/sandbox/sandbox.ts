@@ -1,27 +1,21 @@
-import { spawn } from "node:child_process";
 import { access, chmod, chown, mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { Writable } from "node:stream";
-import { setTimeout as sleep } from "node:timers/promises";
 import { randomText } from "../../platform/ids.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { BuildLimits, IsolationReport } from "../builder/builder.types.ts";
-import {
-  bwrapArguments,
-  checkSubdir,
-  describeSystemView,
-  groupFile,
-  innerUser,
-  isWorldTraversable,
-  passwdFile,
-  type SystemView,
-  sandboxEnvironment,
-} from "./bwrap-arguments.ts";
-import { type CgroupHost, detectCgroups, type RunCgroup } from "./cgroups.ts";
+import { describeSystemView, isWorldTraversable } from "./bwrap-arguments.ts";
+import { detectCgroups } from "./cgroups.ts";
 import { findOrphans, ownedName } from "./orphans.ts";
-import { createLineSplitter } from "./output-lines.ts";
 import { runHostCommand } from "./run-host-command.ts";
-import type { Sandbox, SandboxResult, SandboxRunOptions, Workspace } from "./sandbox.types.ts";
+import type {
+  Sandbox,
+  SandboxInstance,
+  SandboxResult,
+  SandboxRunOptions,
+  SandboxStartOptions,
+  Workspace,
+} from "./sandbox.types.ts";
+import { type Mode, spawnSandboxed } from "./sandbox-process.ts";
 
 export type SandboxOptions = {
   logger: Logger;
@@ -37,23 +31,7 @@ export type SandboxOptions = {
   cgroupRoot?: string;
 };
 
-/** Decided once per process by probing: what run() actually does on this host. */
-type Mode = {
-  useBwrap: boolean;
-  /** null: keep the platform's own uid. */
-  dropTo: { uid: number; gid: number } | null;
-  cgroups: CgroupHost | null;
-  hasPrlimit: boolean;
-  systemView: SystemView;
-  hasCgroupNamespace: boolean;
-};
-
 const defaultHostUser = { uid: 64_000, gid: 64_000 };
-/** Puts the shell in each cgroup listed before `--`, then becomes the rest of its arguments. */
-const attachScript = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"';
-const hostPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-/** How long output may still arrive once the command has exited. */
-const closeGraceMs = 2_000;
 const probeLimits: BuildLimits = { memoryMb: 256, cpus: 1, pids: 64, timeoutSeconds: 30 };
 
 export function createSandbox(options: SandboxOptions): Sandbox {
@@ -153,119 +131,60 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     });
     if (run.signal.aborted) return result({ isCanceled: true });
 
-    const subdir = checkSubdir(run.subdir ?? "");
-    const runId = ownedName(randomText(12));
-    const noBwrapHome = current.useBwrap ? null : join(workRoot, `${runId}.home`);
-    const env = sandboxEnvironment(run.env, noBwrapHome ?? innerUser.home, current.systemView.toolBinDirs);
-    if (noBwrapHome) {
-      await mkdir(noBwrapHome, { mode: 0o700 });
-      if (current.dropTo) await chown(noBwrapHome, current.dropTo.uid, current.dropTo.gid);
-    }
-    const cgroup = current.cgroups ? await current.cgroups.create(runId, run.limits) : null;
-    const argv = [
-      ...(cgroup?.procsFiles ?? []),
-      "--",
-      ...prlimitArguments(current, cgroup, run.limits),
-      ...setprivArguments(current.dropTo),
-      ...(current.useBwrap ? [bwrapPath, "--args", "3", "--"] : []),
-      "/bin/sh",
-      "-c",
-      run.command,
-    ];
-    const child = spawn("/bin/sh", ["-c", attachScript, "slipway-sandbox", ...argv], {
-      cwd: current.useBwrap ? run.cwd : join(run.cwd, subdir),
-      // Explicit and minimal: the platform's environment (master key, database URL) never gets in.
-      env: current.useBwrap ? { PATH: hostPath } : env,
-      stdio: ["ignore", "pipe", "pipe", "pipe", "pipe", "pipe"],
-      detached: true,
-    });
-    const setupFiles = current.useBwrap
-      ? [
-          bwrapArguments({
-            systemView: current.systemView,
-            workspace: run.cwd,
-            subdir,
-            env,
-            extraReadOnlyBinds: run.extraReadOnlyBinds ?? [],
-            passwdFd: 4,
-            groupFd: 5,
-          }).join("\0"),
-          passwdFile,
-          groupFile,
-        ]
-      : ["", "", ""];
-    setupFiles.forEach((content, index) => {
-      const stream = child.stdio[index + 3] as Writable;
-      // bwrap may exit before reading (bad arguments): its own message says why, not an EPIPE.
-      stream.on("error", () => undefined);
-      stream.end(content);
-    });
-
+    const sandboxed = await spawnSandboxed({ mode: current, workRoot, bwrapPath, logger }, run);
     let isTimedOut = false;
     let isCanceled = false;
-    let hasExited = false;
-    let sweeping: Promise<boolean> | null = null;
-    const killTree = () => {
-      // Once the outer process is reaped its group id may be reused: only signal it while it lives.
-      if (child.pid && !hasExited) {
-        try {
-          // The group holds the outer bwrap; its death takes the inner pid namespace down (die-with-parent).
-          process.kill(-child.pid, "SIGKILL");
-        } catch {
-          // Already gone.
-        }
-      }
-      sweeping ??= cgroup?.killAll() ?? null;
-    };
     const timer = setTimeout(
       () => {
         isTimedOut = true;
-        killTree();
+        sandboxed.killTree();
       },
       Math.max(0, run.limits.timeoutSeconds * 1000),
     );
     const onAbort = () => {
       isCanceled = true;
-      killTree();
+      sandboxed.killTree();
     };
     run.signal.addEventListener("abort", onAbort, { once: true });
-
-    const splitters = (["stdout", "stderr"] as const).map((stream) => {
-      const splitter = createLineSplitter((line) => run.onOutput(stream, line));
-      child[stream]?.on("data", (chunk: Buffer) => splitter.push(chunk));
-      return splitter;
-    });
-    const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
     try {
-      const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
-        child.once("error", reject);
-        child.once("exit", (code, signalName) => resolve([code, signalName]));
-      });
-      // Without bwrap, a process that left the group may outlive the command: the cgroup sweep finds it.
-      if (!current.useBwrap && !cgroup) killTree();
-      hasExited = true;
-      killTree();
-      const isSwept = (await sweeping) ?? true;
-      if (!isSwept) logger.error({ runId }, "sandbox: processes of a run survived the kill");
-      // What is still in the pipes; a straggler holding them (no bwrap, no cgroup) does not hold the run.
-      await Promise.race([closed, sleep(closeGraceMs, undefined, { ref: false })]);
-      for (const splitter of splitters) splitter.end();
-      child.stdout?.destroy();
-      child.stderr?.destroy();
-      return result({
-        exitCode,
-        signal,
-        isTimedOut,
-        isCanceled: isCanceled && !isTimedOut,
-        isOutOfMemory: (await cgroup?.isOutOfMemory()) ?? false,
-        hasHitPidsLimit: (await cgroup?.hasHitPidsLimit()) ?? false,
-      });
+      const outcome = await sandboxed.finished;
+      return result({ ...outcome, isTimedOut, isCanceled: isCanceled && !isTimedOut });
     } finally {
       clearTimeout(timer);
       run.signal.removeEventListener("abort", onAbort);
-      await cgroup?.remove();
-      if (noBwrapHome) await rm(noBwrapHome, { recursive: true, force: true });
     }
+  }
+
+  async function start(current: Mode, options: SandboxStartOptions): Promise<SandboxInstance> {
+    const sandboxed = await spawnSandboxed(
+      { mode: current, workRoot, bwrapPath, logger },
+      {
+        ...options,
+        isInstance: true,
+      },
+    );
+    const exited = sandboxed.finished.then(({ exitCode, signal, isOutOfMemory }) => ({
+      exitCode,
+      signal,
+      isOutOfMemory,
+    }));
+    let stopping: Promise<void> | null = null;
+    return {
+      pid: sandboxed.pid,
+      exited,
+      stop(graceMs) {
+        stopping ??= (async () => {
+          await sandboxed.terminate();
+          const timer = setTimeout(() => sandboxed.killTree(), Math.max(0, graceMs));
+          try {
+            await exited.catch(() => undefined);
+          } finally {
+            clearTimeout(timer);
+          }
+        })();
+        return stopping;
+      },
+    };
   }
 
   return {
@@ -290,31 +209,13 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     async run(runOptions) {
       return execute(await mode(), runOptions);
     },
+    async start(startOptions) {
+      return start(await mode(), startOptions);
+    },
     async createWorkspace(label) {
       return makeWorkspace(label, (await mode()).dropTo);
     },
   };
-}
-
-/** Becomes the unprivileged host user, with no supplementary groups and no way to regain privileges. */
-function setprivArguments(dropTo: Mode["dropTo"]): string[] {
-  if (!dropTo) return [];
-  const ids = [`--reuid=${dropTo.uid}`, `--regid=${dropTo.gid}`];
-  return ["/usr/bin/setpriv", ...ids, "--clear-groups", "--no-new-privs", "--"];
-}
-
-/**
- * Where cgroups cannot hold a limit: the data segment for memory (not the address space: V8
- * reserves gigabytes it never touches, and Node would not start under RLIMIT_AS), processes
- * of the sandbox uid for pids (shared by its concurrent runs).
- */
-function prlimitArguments(current: Mode, cgroup: RunCgroup | null, limits: BuildLimits): string[] {
-  if (!current.hasPrlimit) return [];
-  const held = cgroup?.controllers ?? [];
-  const args: string[] = [];
-  if (!held.includes("memory")) args.push(`--data=${Math.floor(limits.memoryMb) * 1024 * 1024}`);
-  if (!held.includes("pids") && current.dropTo) args.push(`--nproc=${Math.floor(limits.pids)}`);
-  return args.length > 0 ? ["/usr/bin/prlimit", ...args, "--"] : [];
 }
 
 async function isExecutable(path: string) {

@@ -34,6 +34,28 @@ export type SandboxResult = {
   durationMs: number;
 };
 
+/** What holds a long-running instance: no wall clock, it runs until stopped. */
+export type SandboxInstanceLimits = Pick<BuildLimits, "memoryMb" | "cpus" | "pids">;
+
+export type SandboxStartOptions = Omit<SandboxRunOptions, "limits" | "signal"> & { limits: SandboxInstanceLimits };
+
+export type SandboxExit = {
+  /** As in SandboxResult: 128+n when the command died of signal n; null when the sandbox itself was killed. */
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  isOutOfMemory: boolean;
+};
+
+/** A long-running sandboxed command (a server app). It shares the host's network namespace. */
+export type SandboxInstance = {
+  /** Host pid of the sandbox's outermost process; SIGKILL on it takes the whole instance down. */
+  pid: number;
+  /** Settles once the command has exited, every process of it is gone and its cgroup is removed. */
+  exited: Promise<SandboxExit>;
+  /** SIGTERM to the command's main process, SIGKILL to the whole tree after graceMs; resolves once it is all gone. */
+  stop(graceMs: number): Promise<void>;
+};
+
 export type Workspace = {
   /** Host path; pass it as `cwd` to run(). */
   dir: string;
@@ -46,6 +68,8 @@ export type Sandbox = {
   /** What this machine gives; `limits` fills in the wall-clock figure. Probed once, then cached. */
   isolation(limits?: BuildLimits): Promise<IsolationReport>;
   run(options: SandboxRunOptions): Promise<SandboxResult>;
+  /** Starts a long-running command; the caller must stop() it. */
+  start(options: SandboxStartOptions): Promise<SandboxInstance>;
   /** A new private directory under workRoot; `label` only helps a human reading the disk. */
   createWorkspace(label: string): Promise<Workspace>;
 };
