@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Db } from "../../platform/db.ts";
 import type { BuildLogs } from "./build-logs.ts";
-import type { BuildRow } from "./build-view.ts";
+import { type BuildRow, isBuildActive } from "./build-view.ts";
 import { builds } from "./builds.tables.ts";
 
 const pollMs = 1000;
@@ -63,7 +63,7 @@ export async function streamBuildLog(
           lastBuildJson = json;
           send("build", build);
         }
-        const isOver = row.status !== "queued" && row.status !== "running";
+        const isOver = !isBuildActive(row.status);
         if (isOver) {
           // Lines flushed after the status changed: one more read, then end.
           const tail = await deps.logs.read(options.buildId, lastSeq, 5000);

@@ -19,7 +19,7 @@ import { envForBuild } from "../env/env.service.ts";
 import { limitsOf, recordDetectedSettings, storedSettings } from "../projects/projects.service.ts";
 import { projects } from "../projects/projects.tables.ts";
 import type { BuildLogs } from "./build-logs.ts";
-import { type BuildRow, pendingSteps, type StoredStep } from "./build-view.ts";
+import { type BuildRow, isBuildActive, pendingSteps, type StoredStep } from "./build-view.ts";
 import { builds } from "./builds.tables.ts";
 
 export type BuildRunnerDeps = EnvDeps & {
@@ -51,7 +51,7 @@ export function createBuildRunner(deps: BuildRunnerDeps) {
     return deps.db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(727275)`);
       const [current] = await tx.select().from(builds).where(eq(builds.id, build.id));
-      if (!current || (current.status !== "queued" && current.status !== "running")) return "gone";
+      if (!current || !isBuildActive(current.status)) return "gone";
       const [instance] = await tx.select({ n: count() }).from(builds).where(eq(builds.status, "running"));
       const [team] = await tx
         .select({ n: count() })

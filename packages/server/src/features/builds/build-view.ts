@@ -5,6 +5,9 @@ import type { builds } from "./builds.tables.ts";
 export type BuildRow = typeof builds.$inferSelect;
 export type StoredStep = BuildRow["steps"][number];
 
+/** Queued and running builds are still going; every other status is final. */
+export const isBuildActive = (status: string) => status === "queued" || status === "running";
+
 export const pendingSteps = (): StoredStep[] =>
   buildStepIds.map((id) => ({ id, status: "pending", startedAt: null, endedAt: null }));
 

@@ -19,7 +19,7 @@ import { projectParams, teamParams } from "../projects/projects.routes.ts";
 import { loadProject } from "../projects/projects.service.ts";
 import { streamBuildLog } from "./build-log-stream.ts";
 import { receiveUpload } from "./build-upload.ts";
-import { toBuild } from "./build-view.ts";
+import { isBuildActive, toBuild } from "./build-view.ts";
 import {
   type BuildsDeps,
   buildAnalytics,
@@ -232,7 +232,7 @@ export function registerBuildRoutes(
     async (request) => {
       const build = await loadBuild(teamOf(request).teamId, request.params.buildId, deps.db);
       const lines = await deps.logs.read(build.id, request.query.after);
-      const isOver = build.status !== "queued" && build.status !== "running";
+      const isOver = !isBuildActive(build.status);
       return { lines, isComplete: isOver && lines.length < 5000 };
     },
   );

@@ -15,7 +15,7 @@ import type { EdgeAddress } from "../deployments/hostnames.ts";
 import { loadProject, type ProjectRow } from "../projects/projects.service.ts";
 import { projects } from "../projects/projects.tables.ts";
 import type { BuildLogs } from "./build-logs.ts";
-import { type BuildRow, pendingSteps, toBuild } from "./build-view.ts";
+import { type BuildRow, isBuildActive, pendingSteps, toBuild } from "./build-view.ts";
 import { builds } from "./builds.tables.ts";
 
 export const buildJobPayload = z.object({ buildId: z.string() });
@@ -164,7 +164,7 @@ export async function retryBuild(
 ) {
   const row = await deps.db.transaction(async (tx) => {
     const earlier = await loadBuild(options.access.teamId, options.buildId, tx);
-    if (earlier.status === "queued" || earlier.status === "running") throw conflict("this build has not ended yet");
+    if (isBuildActive(earlier.status)) throw conflict("this build has not ended yet");
     const project = await loadProject(options.access.teamId, earlier.projectId, tx);
     const build = await queueBuild(
       tx,
@@ -193,8 +193,7 @@ export async function cancelBuild(
 ) {
   const row = await deps.db.transaction(async (tx) => {
     const build = await loadBuild(options.access.teamId, options.buildId, tx);
-    if (build.status !== "queued" && build.status !== "running")
-      throw conflict(`this build has already ${build.status}`);
+    if (!isBuildActive(build.status)) throw conflict(`this build has already ${build.status}`);
     const [updated] = await tx
       .update(builds)
       .set(

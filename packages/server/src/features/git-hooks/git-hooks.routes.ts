@@ -24,10 +24,12 @@ const tags = ["hooks"];
  * A wrong signature is a 401 and an audit record; a delivery seen before starts nothing.
  */
 export function registerGitHookRoutes(app: HttpApp, deps: BuildsDeps & { secrets: Secrets }) {
-  async function loadHookProject(projectId: string) {
-    const [project] = await deps.db.select().from(projects).where(eq(projects.id, projectId));
+  /** The project a hook names, the exact bytes sent (signatures cover them) and the secret to check them with. */
+  async function hookRequest(request: { params: { projectId: string }; body: unknown }) {
+    const [project] = await deps.db.select().from(projects).where(eq(projects.id, request.params.projectId));
     if (!project) throw notFound("project");
-    return project;
+    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    return { project, raw, secret: webhookSecretOf(project, deps.secrets) };
   }
 
   async function refuse(
@@ -99,9 +101,8 @@ export function registerGitHookRoutes(app: HttpApp, deps: BuildsDeps & { secrets
         },
       },
       async (request, reply) => {
-        const project = await loadHookProject(request.params.projectId);
-        const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        const verdict = readPushWebhook(request.headers, raw, webhookSecretOf(project, deps.secrets));
+        const { project, raw, secret } = await hookRequest(request);
+        const verdict = readPushWebhook(request.headers, raw, secret);
         if (verdict.kind === "rejected") return refuse(request, project, verdict.reason);
         if (verdict.kind === "ignored") return { status: "ignored" as const, buildId: null, reason: verdict.reason };
         const { event } = verdict;
@@ -133,9 +134,8 @@ export function registerGitHookRoutes(app: HttpApp, deps: BuildsDeps & { secrets
         },
       },
       async (request, reply) => {
-        const project = await loadHookProject(request.params.projectId);
-        const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        const problem = verifyDeployHook(request.headers, raw, webhookSecretOf(project, deps.secrets));
+        const { project, raw, secret } = await hookRequest(request);
+        const problem = verifyDeployHook(request.headers, raw, secret);
         if (problem) return refuse(request, project, problem);
         const parsed = z
           .object({ branch: z.string().min(1).max(255).optional() })
