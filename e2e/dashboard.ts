@@ -139,8 +139,11 @@ export async function importGitProject(
   return new URL(page.url()).pathname.split("/").at(-1) ?? "";
 }
 
-/** Opens one of the project's tabs (Overview, Builds, Deployments, Settings). */
-export async function openProjectTab(page: Page, tab: "Overview" | "Builds" | "Deployments" | "Settings") {
+/** Opens one of the project's tabs (Overview, Builds, Deployments, Runtime, Settings). */
+export async function openProjectTab(
+  page: Page,
+  tab: "Overview" | "Builds" | "Deployments" | "Runtime" | "Settings",
+) {
   await page.getByRole("navigation", { name: "Project" }).getByRole("link", { name: tab, exact: true }).click();
   await page.waitForURL(
     tab === "Overview" ? /\/projects\/prj_[^/]+$/ : new RegExp(`/projects/prj_[^/]+/${tab.toLowerCase()}$`),

@@ -12,7 +12,14 @@ export async function timeStart(file: string, env: Record<string, string>, settl
   const t0 = performance.now();
   const child = spawn(process.execPath, ["--import", "tsx", file], {
     cwd: repoRoot,
-    env: { ...inherited, HOST: "127.0.0.1", PORT: String(port), SLIPWAY_EDGE_PORT: String(edgePort), ...env },
+    env: {
+      ...inherited,
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      SLIPWAY_EDGE_PORT: String(edgePort),
+      SLIPWAY_EDGE_TLS_PORT: "0",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout.on("data", (chunk: Buffer) => output.push(chunk));

@@ -6,3 +6,6 @@ export const projectPath = (teamId: string, projectId: string) =>
 
 export const buildPath = (teamId: string, buildId: string) =>
   `${teamPath(teamId)}/builds/${encodeURIComponent(buildId)}`;
+
+export const deploymentPath = (teamId: string, deploymentId: string) =>
+  `${teamPath(teamId)}/deployments/${encodeURIComponent(deploymentId)}`;

@@ -1,3 +1,7 @@
+import type { z } from "zod";
+import { ApiError, type Client } from "./client.ts";
+import { CliError } from "./errors.ts";
+
 /** One dispatched server-sent event. `id` is the stream's last event id when it was dispatched. */
 export type ServerEvent = { type: string; data: string; id: string };
 
@@ -109,4 +113,96 @@ export async function* readEventStream(
     // Ends the connection when the consumer stops early or the stream went idle.
     await reader.cancel().catch(() => undefined);
   }
+}
+
+/** The server sends a heartbeat every 15 s; three missed ones mean the connection is dead. */
+const idleTimeoutMs = 45_000;
+/** Reconnections in a row without receiving anything before giving up. */
+const maxReconnects = 8;
+const defaultRetryMs = 1000;
+
+/**
+ * Reads the server-sent events of `path`, reconnecting with Last-Event-ID when the connection
+ * drops or the server closes it, so no event is lost or repeated. `onEvent` answers undefined to
+ * read on, or a value to stop with; resolves to that value, or null when `signal` stopped it.
+ */
+export async function followEventStream<T>(
+  client: Client,
+  options: {
+    path: string;
+    query?: Record<string, string | number | undefined>;
+    signal?: AbortSignal;
+    onEvent: (event: ServerEvent) => T | undefined | Promise<T | undefined>;
+    /** Named in the error when reconnecting fails for good, e.g. "build log". */
+    streamName: string;
+    /** How to pick the stream up again after giving up. */
+    giveUpHint: string;
+  },
+): Promise<T | null> {
+  const { signal } = options;
+  const parser = new EventStreamParser();
+  let failures = 0;
+  for (;;) {
+    if (signal?.aborted) return null;
+    try {
+      const headers: Record<string, string> = parser.lastEventId ? { "last-event-id": parser.lastEventId } : {};
+      const response = await client.stream(options.path, { query: options.query, headers, signal });
+      if (!response.body) throw new CliError(`the ${options.streamName} stream has no body`);
+      parser.reset();
+      for await (const event of readEventStream(response.body, parser, { idleTimeoutMs })) {
+        failures = 0;
+        const result = await options.onEvent(event);
+        if (result !== undefined) return result;
+      }
+    } catch (error) {
+      if (signal?.aborted) return null;
+      if (!isRetryable(error)) throw error;
+      if (failures === 0) client.output.note(`Lost the log stream (${messageOf(error)}); reconnecting…`);
+    }
+    failures += 1;
+    if (failures > maxReconnects) {
+      throw new CliError(`lost the ${options.streamName} stream and could not reconnect`, {
+        hint: options.giveUpHint,
+      });
+    }
+    await sleep(Math.min(parser.retryMs ?? defaultRetryMs, 10_000) * Math.min(failures, 5), signal);
+  }
+}
+
+/**
+ * Server errors and dropped or silent connections are worth another try; a 404 or a refused
+ * token is not.
+ */
+function isRetryable(error: unknown): boolean {
+  if (error instanceof ApiError) return error.status >= 500;
+  // CliError: the server could not be reached; TypeError: fetch's "terminated" when the connection drops.
+  return error instanceof CliError || error instanceof StreamIdleError || error instanceof TypeError;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+/** An event's data as JSON of `schema`, or undefined when it is not (a newer server, a cut line). */
+export function parseEventData<T>(event: ServerEvent, schema: z.ZodType<T>): T | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(event.data);
+  } catch {
+    return undefined;
+  }
+  const parsed = schema.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
 }

@@ -17,6 +17,10 @@ describe("help", () => {
       "tokens ls",
       "tokens create",
       "tokens revoke",
+      "logs",
+      "instances",
+      "scale",
+      "restart",
     ]) {
       expect(help).toMatch(new RegExp(`^  ${line} +\\S`, "m"));
     }

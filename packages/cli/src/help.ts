@@ -11,6 +11,7 @@ const environment: [string, string][] = [
   ["SLIPWAY_TOKEN", "API token; beats the config file"],
   ["SLIPWAY_TEAM", "Team id or slug; beats the config file"],
   ["SLIPWAY_CONFIG", "Credentials file (default ~/.config/slipway/config.json)"],
+  ["NO_COLOR", "Set to anything: logs print without colors, even at a terminal"],
 ];
 
 export function renderProgramHelp(entries: readonly ProgramEntry[]): string {

@@ -29,6 +29,11 @@ export class Output {
     this.#stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   }
 
+  /** One value as one line of JSON (JSON Lines), for output that streams, like a log. */
+  jsonLine(value: unknown): void {
+    this.#stdout.write(`${JSON.stringify(value)}\n`);
+  }
+
   /** Prints `json` with `--json`, otherwise calls `human` to print for people. */
   result(json: unknown, human: () => void): void {
     if (this.isJson) this.json(json);

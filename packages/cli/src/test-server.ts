@@ -83,7 +83,7 @@ export function spawnSlipway(args: string[], options: RunOptions = {}) {
   child.stderr.on("data", (chunk) => (stderr += chunk));
   child.stdin.end(options.input ?? "");
   const result = new Promise<RunResult>((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
-  return { child, result, stderr: () => stderr };
+  return { child, result, stdout: () => stdout, stderr: () => stderr };
 }
 
 /**

@@ -5,7 +5,7 @@ export const buildStatuses = ["queued", "running", "succeeded", "failed", "cance
 export const buildStatusSchema = z.enum(buildStatuses);
 export type BuildStatus = z.infer<typeof buildStatusSchema>;
 
-export const buildStepIdSchema = z.enum(["clone", "install", "pre-build", "build", "post-build", "package"]);
+export const buildStepIdSchema = z.enum(["clone", "install", "pre-build", "build", "post-build", "package", "deploy"]);
 export const environments = ["production", "preview"] as const;
 export const environmentSchema = z.enum(environments);
 

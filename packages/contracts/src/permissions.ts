@@ -25,6 +25,8 @@ export const permissions = [
   "deployments:promote",
   "env:read",
   "env:write",
+  "apps:manage",
+  "domains:manage",
 ] as const;
 
 export type Permission = (typeof permissions)[number];
@@ -51,6 +53,8 @@ export const permissionDescriptions: Record<Permission, string> = {
   "deployments:promote": "Promote deployments to production and roll back",
   "env:read": "Read environment variables (never the sensitive ones)",
   "env:write": "Add, change and remove environment variables",
+  "apps:manage": "Scale, restart and stop a project's running instances",
+  "domains:manage": "Add, verify and remove custom domains and TLS certificates",
 };
 
 export const builtInRoles = ["owner", "admin", "developer", "viewer", "billing"] as const;
@@ -75,6 +79,7 @@ export const rolePermissions: Record<BuiltInRole, readonly Permission[]> = {
     "deployments:promote",
     "env:read",
     "env:write",
+    "apps:manage",
   ],
   viewer: ["team:read", "members:read", "projects:read", "env:read"],
   billing: ["team:read", "members:read", "billing:read", "billing:manage", "projects:read"],

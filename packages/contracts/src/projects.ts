@@ -1,12 +1,15 @@
 import { z } from "zod";
+import { runtimeSettingsSchema } from "./apps.ts";
 
-export const frameworks = ["static", "vite", "node", "nextjs-export"] as const;
+export const frameworks = ["static", "vite", "node", "nextjs-export", "node-server", "python"] as const;
 export const frameworkSchema = z.enum(frameworks);
 export const frameworkLabels: Record<(typeof frameworks)[number], string> = {
   static: "Static site",
   vite: "Vite",
   node: "Node.js (build script)",
   "nextjs-export": "Next.js (static export)",
+  "node-server": "Node.js server",
+  python: "Python app",
 };
 
 /** A shell command a user typed; one line, bounded. */
@@ -32,6 +35,11 @@ export const buildSettingsSchema = z.object({
   nodeVersion: z.string().regex(/^\d+$/, "a Node major version, like 20"),
   preBuildHook: commandSchema.nullable(),
   postBuildHook: commandSchema.nullable(),
+  /**
+   * Set for server apps: run with /bin/sh -c in the artifact directory, with PORT set.
+   * Null for static sites, which the edge serves from the artifact as files.
+   */
+  startCommand: commandSchema.nullable(),
 });
 export type BuildSettingsInput = z.infer<typeof buildSettingsSchema>;
 
@@ -66,6 +74,16 @@ export const gitSourceSchema = z.strictObject({
   rootDir: relativePathSchema.default(""),
 });
 
+/** When and where deployments happen: the seed's "deployment preferences". */
+export const deploymentPreferencesSchema = z.strictObject({
+  /** A push to the repository starts a build (webhooks); off: only manual deploys. */
+  autoDeploy: z.boolean(),
+  /** Preview deployments older than this, and not aliased, are deleted; null keeps them. */
+  previewRetentionDays: z.number().int().min(1).max(3650).nullable(),
+});
+export type DeploymentPreferences = z.infer<typeof deploymentPreferencesSchema>;
+export const defaultDeploymentPreferences: DeploymentPreferences = { autoDeploy: true, previewRetentionDays: 30 };
+
 export const projectSchema = z.object({
   id: z.string(),
   teamId: z.string(),
@@ -75,6 +93,8 @@ export const projectSchema = z.object({
   productionBranch: z.string(),
   settings: buildSettingsSchema,
   limits: buildLimitsSchema,
+  runtime: runtimeSettingsSchema,
+  preferences: deploymentPreferencesSchema,
   productionUrl: z.string(),
   productionDeploymentId: z.string().nullable(),
   /** Env vars changed after the production deployment was built: the next deployment picks them up. */
@@ -99,6 +119,8 @@ export const updateProjectSchema = z.strictObject({
   productionBranch: z.string().trim().min(1).max(255).optional(),
   settings: buildSettingsSchema.partial().strict().optional(),
   limits: buildLimitsSchema.partial().strict().optional(),
+  runtime: runtimeSettingsSchema.partial().strict().optional(),
+  preferences: deploymentPreferencesSchema.partial().strict().optional(),
 });
 export type UpdateProjectInput = z.infer<typeof updateProjectSchema>;
 

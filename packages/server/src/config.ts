@@ -1,11 +1,35 @@
+import { readFileSync } from "node:fs";
+import { isIP, isIPv4, isIPv6 } from "node:net";
 import { resolve } from "node:path";
 import { z } from "zod";
+
+const listOf = (value: string) =>
+  value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** What node:dns `setServers` takes: `1.1.1.1`, `1.1.1.1:5353`, `::1`, `[::1]:5353`. */
+function isDnsServer(server: string): boolean {
+  if (isIP(server) !== 0) return true;
+  const match = /^(?:\[(.+)\]|([^:]+)):(\d{1,5})$/.exec(server);
+  if (!match || Number(match[3]) > 65535) return false;
+  return match[1] !== undefined ? isIPv6(match[1]) : isIPv4(match[2] ?? "");
+}
 
 /** Every environment variable Slipway reads, parsed once. */
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default("0.0.0.0"),
   SLIPWAY_EDGE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** The edge's HTTPS port (SNI picks the certificate); 0 takes a free port. */
+  SLIPWAY_EDGE_TLS_PORT: z.coerce.number().int().min(0).max(65535).default(8443),
+  /** The ACME directory certificates are ordered from (HTTP-01 through the edge's HTTP port). */
+  SLIPWAY_ACME_DIRECTORY: z.string().url().default("https://acme-v02.api.letsencrypt.org/directory"),
+  /** The contact the CA writes to about expiring or revoked certificates. */
+  SLIPWAY_ACME_EMAIL: z.string().email().optional(),
+  /** A PEM file of extra CAs to trust for the ACME directory's HTTPS (a private or test CA). */
+  SLIPWAY_ACME_CA_FILE: z.string().optional(),
   SLIPWAY_DATA_DIR: z.string().default(".slipway"),
   /** When set, PostgreSQL replaces the embedded PGlite store. */
   DATABASE_URL: z.string().url().optional(),
@@ -34,14 +58,29 @@ const envSchema = z.object({
   SLIPWAY_GIT_PROTOCOLS: z.string().default("https,http,git,ssh,file"),
   /** Largest source upload `slipway deploy` may send, in MB. */
   SLIPWAY_UPLOAD_LIMIT_MB: z.coerce.number().int().min(1).default(200),
+  SLIPWAY_APP_RESTART_BACKOFF_MS: z.coerce.number().int().min(10).max(30_000).default(1000),
   /** Where the built dashboard lives; the server serves it at /. */
   SLIPWAY_WEB_DIST: z.string().optional(),
+  /**
+   * DNS servers that check custom domains, comma-separated `ip` or `ip:port` (`[v6]:port`).
+   * Empty: the system resolver. A public resolver sees new records sooner than a caching one.
+   */
+  SLIPWAY_DNS_SERVERS: z
+    .string()
+    .default("")
+    .refine((v) => listOf(v).every(isDnsServer), "comma-separated `ip` or `ip:port` (`[ipv6]:port`)"),
+  /** The IPv4 address visitors reach this server at; the A record an apex domain needs. */
+  SLIPWAY_PUBLIC_IP: z.ipv4().optional(),
+  /** Where a custom subdomain's CNAME points. Default: the project's production host. */
+  SLIPWAY_CNAME_TARGET: z.string().optional(),
 });
 
 export type Config = {
   port: number;
   host: string;
   edgePort: number;
+  edgeTlsPort: number;
+  acme: { directoryUrl: string; email: string | undefined; caCertificates: string | undefined };
   dataDir: string;
   databaseUrl: string | undefined;
   masterKey: string | undefined;
@@ -54,7 +93,13 @@ export type Config = {
   apiRateLimit: number;
   webDist: string;
   builds: { concurrency: number; teamConcurrency: number; uploadLimitBytes: number };
+  /** Server apps: first restart delay after a crash (doubling, at most 30 s), and how often scaling is checked. */
+  apps: { restartBackoffMs: number; tickMs: number; minuteMs: number };
   gitProtocols: string[];
+  /** Resolvers for custom domain checks, as node:dns `setServers` takes them; empty: the system's. */
+  dnsServers: string[];
+  publicIp: string | null;
+  cnameTarget: string | null;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -69,6 +114,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     port,
     host: e.HOST,
     edgePort: e.SLIPWAY_EDGE_PORT,
+    edgeTlsPort: e.SLIPWAY_EDGE_TLS_PORT,
+    acme: {
+      directoryUrl: e.SLIPWAY_ACME_DIRECTORY,
+      email: e.SLIPWAY_ACME_EMAIL,
+      caCertificates: e.SLIPWAY_ACME_CA_FILE ? readFileSync(e.SLIPWAY_ACME_CA_FILE, "utf8") : undefined,
+    },
     dataDir: resolve(e.SLIPWAY_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     masterKey: e.SLIPWAY_MASTER_KEY,
@@ -92,6 +143,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       teamConcurrency: e.SLIPWAY_TEAM_BUILD_CONCURRENCY,
       uploadLimitBytes: e.SLIPWAY_UPLOAD_LIMIT_MB * 1024 * 1024,
     },
+    // minuteMs: how long the idle timeouts' "minute" is; only tests shorten it.
+    apps: { restartBackoffMs: e.SLIPWAY_APP_RESTART_BACKOFF_MS, tickMs: 2_000, minuteMs: 60_000 },
+    dnsServers: listOf(e.SLIPWAY_DNS_SERVERS),
+    publicIp: e.SLIPWAY_PUBLIC_IP ?? null,
+    cnameTarget: e.SLIPWAY_CNAME_TARGET?.trim().toLowerCase().replace(/\.$/, "") || null,
     ...overrides,
   };
 }

@@ -6,9 +6,14 @@ import { z } from "zod";
 import { type Config, loadConfig } from "./config.ts";
 import { createEdgeServer } from "./edge/edge-server.ts";
 import { RouteTable } from "./edge/route-table.ts";
+import { createTlsEdgeServer } from "./edge/tls-server.ts";
 import { createBuilder } from "./engines/builder/builder.ts";
 import { createSandbox } from "./engines/sandbox/sandbox.ts";
 import { registerAccountRoutes } from "./features/account/account.routes.ts";
+import { createAppFleet } from "./features/apps/app-fleet.ts";
+import { registerAppRoutes } from "./features/apps/apps.routes.ts";
+import { openDeploymentEnv, reportUnhealthy } from "./features/apps/apps.service.ts";
+import { createRuntimeLogs } from "./features/apps/runtime-logs.ts";
 import { registerAuditRoutes } from "./features/audit/audit.routes.ts";
 import { registerAuthRoutes } from "./features/auth/auth.routes.ts";
 import { createAuth } from "./features/auth/auth.ts";
@@ -16,9 +21,14 @@ import { createBuildLogs } from "./features/builds/build-logs.ts";
 import { createBuildRunner } from "./features/builds/build-runner.ts";
 import { registerBuildRoutes } from "./features/builds/builds.routes.ts";
 import { buildJobPayload } from "./features/builds/builds.service.ts";
+import { createCertificates } from "./features/certificates/certificates.ts";
 import { registerDeploymentRoutes } from "./features/deployments/deployments.routes.ts";
 import { createEdgeRouteSync } from "./features/deployments/edge-routes.ts";
 import type { EdgeAddress } from "./features/deployments/hostnames.ts";
+import { scheduleRetentionJobs } from "./features/deployments/retention.ts";
+import { createDnsChecker } from "./features/domains/dns-check.ts";
+import { scheduleDomainJobs } from "./features/domains/domains.jobs.ts";
+import { registerDomainRoutes } from "./features/domains/domains.routes.ts";
 import { registerEnvRoutes } from "./features/env/env.routes.ts";
 import { registerGitHookRoutes } from "./features/git-hooks/git-hooks.routes.ts";
 import { registerProjectRoutes } from "./features/projects/projects.routes.ts";
@@ -89,8 +99,20 @@ export async function startPlatform(config: Config = loadConfig()) {
   const edge: EdgeAddress = { domain: config.edgeDomain, port: config.edgePort };
   const routes = new RouteTable();
   const artifactsDir = join(config.dataDir, "artifacts");
-  const edgeRoutes = createEdgeRouteSync({ db, edge, routes, artifactsDir, logger });
   const sandbox = createSandbox({ logger, workRoot: join(config.dataDir, "work") });
+  const runtimeLogs = createRuntimeLogs({ db, logger });
+  const apps = createAppFleet({
+    sandbox,
+    logger,
+    logs: runtimeLogs,
+    artifactsDir,
+    openEnv: (deploymentId, sealed) => openDeploymentEnv(deploymentId, sealed, secrets),
+    onUnhealthy: (deploymentId, reason) => void reportUnhealthy({ db, outbox, logger }, deploymentId, reason),
+    backoff: { initialMs: config.apps.restartBackoffMs, maxMs: 30_000 },
+    tickMs: config.apps.tickMs,
+    minuteMs: config.apps.minuteMs,
+  });
+  const edgeRoutes = createEdgeRouteSync({ db, edge, routes, artifactsDir, logger, apps });
   const builder = createBuilder({ logger, sandbox, dataDir: config.dataDir, gitProtocols: config.gitProtocols });
   const buildLogs = createBuildLogs({ db, logger });
   const runner = createBuildRunner({
@@ -102,6 +124,7 @@ export async function startPlatform(config: Config = loadConfig()) {
     logs: buildLogs,
     artifactsDir,
     concurrency: { instance: config.builds.concurrency, team: config.builds.teamConcurrency },
+    apps,
     onRoutesChanged: () => edgeRoutes.changed(),
   });
   const buildJob = queue.define({
@@ -174,34 +197,85 @@ export async function startPlatform(config: Config = loadConfig()) {
     uploadsDir: join(config.dataDir, "uploads"),
     uploadLimitBytes: config.builds.uploadLimitBytes,
   });
-  registerDeploymentRoutes(app, { db, outbox, edge, onRoutesChanged: () => edgeRoutes.changed() });
+  registerDeploymentRoutes(app, {
+    db,
+    outbox,
+    edge,
+    runtimeOf: (id) => apps.runtime(id),
+    onRoutesChanged: () => edgeRoutes.changed(),
+  });
+  registerAppRoutes(app, { db, fleet: apps, logs: runtimeLogs });
   registerEnvRoutes(app, { db, secrets });
+  const domainsDeps = {
+    db,
+    outbox,
+    logger,
+    edge,
+    publicIp: config.publicIp,
+    cnameTarget: config.cnameTarget,
+    dns: createDnsChecker({ servers: config.dnsServers }),
+    onRoutesChanged: () => edgeRoutes.changed(),
+  };
+  registerDomainRoutes(app, domainsDeps);
   registerGitHookRoutes(app, { ...buildsDeps, secrets });
   registerTokenRoutes(app, { db, outbox });
   registerAuditRoutes(app, { db });
+  const certificates = createCertificates({
+    db,
+    secrets,
+    outbox,
+    queue,
+    logger,
+    acme: config.acme,
+    edgeDomain: config.edgeDomain,
+  });
+  certificates.registerRoutes(app);
   await registerWeb(app, { webDist: config.webDist });
 
   // One process holds the store in embedded mode: whatever was running when it stopped is lost.
   if (store.kind === "pglite") await queue.reclaimExpired({ all: true });
   await runner.reconcile();
   await scheduler.schedule("builds.reconcile", "* * * * *", reconcileJob, {});
+  await scheduleDomainJobs({ queue, scheduler }, domainsDeps);
+  await scheduleRetentionJobs(
+    { queue, scheduler },
+    { db, outbox, logger, artifactsDir, onRoutesChanged: () => edgeRoutes.changed() },
+  );
+  await certificates.start(scheduler);
   queue.start();
   scheduler.start();
 
   await app.listen({ port: config.port, host: config.host });
-  const edgeServer = createEdgeServer({ logger, routes });
+  let edgeTlsPort = config.edgeTlsPort;
+  const edgeServer = createEdgeServer({
+    logger,
+    routes,
+    acmeChallenges: certificates.challenges.responder,
+    httpsPort: () => edgeTlsPort,
+  });
   edgeServer.listen(config.edgePort, config.host);
   await once(edgeServer, "listening");
+  const edgeTlsServer = createTlsEdgeServer({
+    handlers: edgeServer.handlers,
+    certificates: certificates.table,
+    logger,
+  });
+  edgeTlsServer.listen(config.edgeTlsPort, config.host);
+  await once(edgeTlsServer, "listening");
+  edgeTlsPort = (edgeTlsServer.address() as AddressInfo).port;
 
   const apiPort = (app.server.address() as AddressInfo).port;
   const edgePort = (edgeServer.address() as AddressInfo).port;
   edge.port = edgePort;
+  // Production and preview apps come back on their own: the first reload starts them.
   await edgeRoutes.reload();
   edgeRoutes.start();
+  apps.start();
   logger.info(
     {
       api: `http://localhost:${apiPort}`,
       edge: `http://localhost:${edgePort}`,
+      edgeTls: `https://localhost:${edgeTlsPort}`,
       store: store.kind,
       masterKey: master.source,
     },
@@ -215,7 +289,20 @@ export async function startPlatform(config: Config = loadConfig()) {
       scheduler.stop();
       edgeRoutes.stop();
       edgeServer.closeIdleConnections();
-      await Promise.all([app.close(), new Promise<void>((resolve) => edgeServer.close(() => resolve()))]);
+      certificates.stop();
+      edgeTlsServer.closeIdleConnections();
+      // Long-lived proxied streams (SSE, WebSockets) get a moment, then are cut.
+      const cutStreams = setTimeout(() => {
+        edgeServer.closeAllConnections();
+        edgeTlsServer.closeAllConnections();
+      }, 5_000);
+      await Promise.all([
+        app.close(),
+        new Promise<void>((resolve) => edgeServer.close(() => resolve())),
+        new Promise<void>((resolve) => edgeTlsServer.close(() => resolve())),
+      ]);
+      clearTimeout(cutStreams);
+      await apps.stop();
       await queue.stop();
       await store.close();
       logger.info("slipway stopped");
@@ -226,6 +313,8 @@ export async function startPlatform(config: Config = loadConfig()) {
   return {
     url: `http://localhost:${apiPort}`,
     edgeUrl: `http://localhost:${edgePort}`,
+    edgeTlsUrl: `https://localhost:${edgeTlsPort}`,
+    certificates,
     app,
     db,
     store,
@@ -237,6 +326,8 @@ export async function startPlatform(config: Config = loadConfig()) {
     auth,
     logger,
     routes,
+    apps,
+    runtimeLogs,
     runner,
     builder,
     stop,

@@ -1,4 +1,4 @@
-import { auditResults, buildStatuses, type Me } from "@slipway/contracts";
+import { auditResults, buildStatuses, type Me, runtimeLogQuerySchema } from "@slipway/contracts";
 import type { QueryClient } from "@tanstack/react-query";
 import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect } from "@tanstack/react-router";
 import { z } from "zod";
@@ -21,9 +21,11 @@ import { NotFoundPage, RouteErrorPage, RoutePendingPage } from "./routes/fallbac
 import { ProjectBuildsPage } from "./routes/projects/builds/project-builds-page";
 import { ProjectDeploymentsPage } from "./routes/projects/deployments/project-deployments-page";
 import { ProjectLayout } from "./routes/projects/detail/project-layout";
+import { ProjectDomainsPage } from "./routes/projects/domains/project-domains-page";
 import { ProjectsPage } from "./routes/projects/list/projects-page";
 import { NewProjectPage } from "./routes/projects/new/new-project-page";
 import { ProjectOverviewPage } from "./routes/projects/overview/project-overview-page";
+import { ProjectRuntimePage } from "./routes/projects/runtime/project-runtime-page";
 import { ProjectSettingsPage } from "./routes/projects/settings/project-settings-page";
 import { AppShell } from "./routes/shell/app-shell";
 import { TeamOverviewPage } from "./routes/teams/overview/team-overview-page";
@@ -199,6 +201,28 @@ const projectDeploymentsRoute = createRoute({
   component: ProjectDeploymentsPage,
 });
 
+const projectDomainsRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: "domains",
+  component: ProjectDomainsPage,
+});
+
+/** A server app's instances and runtime log: which deployment (production when absent) and the log filters. */
+export const runtimeSearchSchema = z.object({
+  deployment: z.string().max(64).optional().catch(undefined),
+  instance: runtimeLogQuerySchema.shape.instanceId.catch(undefined),
+  stream: runtimeLogQuerySchema.shape.stream.catch(undefined),
+  q: runtimeLogQuerySchema.shape.q.catch(undefined),
+});
+export type RuntimeSearch = z.infer<typeof runtimeSearchSchema>;
+
+const projectRuntimeRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: "runtime",
+  validateSearch: runtimeSearchSchema,
+  component: ProjectRuntimePage,
+});
+
 const projectSettingsRoute = createRoute({
   getParentRoute: () => projectRoute,
   path: "settings",
@@ -254,6 +278,8 @@ const routeTree = rootRoute.addChildren([
         projectOverviewRoute,
         projectBuildsRoute,
         projectDeploymentsRoute,
+        projectRuntimeRoute,
+        projectDomainsRoute,
         projectSettingsRoute,
       ]),
       buildsRoute,

@@ -3,9 +3,13 @@ import { builds } from "./builds/index.ts";
 import { deploy } from "./deploy.ts";
 import { deployments } from "./deployments/index.ts";
 import { env } from "./env/index.ts";
+import { instances } from "./instances.ts";
 import { login } from "./login.ts";
 import { logout } from "./logout.ts";
+import { logs } from "./logs.ts";
 import { projects } from "./projects/index.ts";
+import { restart } from "./restart.ts";
+import { scale } from "./scale.ts";
 import { teams } from "./teams/index.ts";
 import { tokens } from "./tokens/index.ts";
 import { whoami } from "./whoami.ts";
@@ -16,6 +20,10 @@ export const program: readonly ProgramEntry[] = [
   projects,
   builds,
   deployments,
+  logs,
+  instances,
+  scale,
+  restart,
   env,
   login,
   logout,

@@ -9,6 +9,7 @@
 import { createReadStream } from "node:fs";
 import type { Server } from "node:http";
 import type { Socket } from "node:net";
+import { acmeChallengePrefix } from "./acme-challenges.ts";
 import { acceptedEncodings, isNotModified } from "./http-negotiation.ts";
 import { type FastRequest, parseHead } from "./request-head.ts";
 import { requestPath } from "./request-path.ts";
@@ -126,9 +127,10 @@ export class FastPath {
   /** Answers one parsed request, or says why it cannot. */
   serve(request: FastRequest, socket: Socket): Outcome {
     const target = this.options.routes.lookup(request.host);
-    if (target === undefined || target.kind !== "static") return "handoff";
+    if (target === undefined || target.kind !== "static" || target.httpsOnly) return "handoff";
     const path = requestPath(request.target);
-    if (path === null) return "handoff";
+    // ACME challenges are answered by the edge itself (acme-challenges.ts), not by the deployment.
+    if (path === null || path.startsWith(acmeChallengePrefix)) return "handoff";
     const { cache } = this.options;
     const resolution = cache.resolve(target.artifactDir, path);
     if (resolution instanceof Promise) return resolution.then(retry);

@@ -68,4 +68,26 @@ describe("RouteTable", () => {
     routes.set("a.test", { ...target("a"), artifactDir: "/srv/artifacts/a/" });
     expect(routes.lookup("a.test")).toMatchObject({ artifactDir: "/srv/artifacts/a" });
   });
+
+  it("falls back to a wildcard one label up when a host has no route of its own", () => {
+    const routes = new RouteTable();
+    routes.set("*.example.com", target("wild"));
+    routes.set("www.example.com", target("www"));
+    expect(routes.lookup("shop.example.com")?.deploymentId).toBe("wild");
+    expect(routes.lookup("Shop.Example.com:8080")?.deploymentId).toBe("wild");
+    expect(routes.lookup("www.example.com")?.deploymentId).toBe("www");
+    // One label only: neither the apex nor a deeper name.
+    expect(routes.lookup("example.com")).toBeUndefined();
+    expect(routes.lookup("a.b.example.com")).toBeUndefined();
+    expect(routes.lookup("localhost")).toBeUndefined();
+  });
+
+  it("holds redirect targets and refuses a location that is not a hostname", () => {
+    const routes = new RouteTable();
+    routes.set("www.example.com", { kind: "redirect", deploymentId: "redirect", location: "example.com", status: 308 });
+    expect(routes.lookup("www.example.com")).toMatchObject({ kind: "redirect", location: "example.com" });
+    expect(() =>
+      routes.set("a.test", { kind: "redirect", deploymentId: "redirect", location: "evil.test/\r\nx: 1", status: 301 }),
+    ).toThrow(/location/);
+  });
 });

@@ -10,12 +10,37 @@ export type StaticTarget = {
   spaFallback: boolean;
 };
 
-/**
- * What a host routes to. A union on `kind`: the next kinds slot in beside `static`, e.g.
- * `{ kind: "app"; deploymentId; upstreams }` (proxy to instances) and
- * `{ kind: "redirect"; location; status }`; the edge server switches on `kind`.
- */
-export type RouteTarget = StaticTarget;
+/** One instance of an app, lent to one request (or WebSocket) until release(). */
+export type AppUpstream = { instanceId: string; port: number; release(): void };
+
+/** The running instances of an app deployment, as the edge sees them (the runtime implements it). */
+export type AppUpstreams = {
+  /**
+   * An instance for one request: the least busy healthy one. When none runs (scaled to zero)
+   * it starts one and resolves once it answers, so the request waits instead of failing.
+   * Rejects when no instance can be had; `exclude` skips instances that just failed.
+   */
+  acquire(exclude?: ReadonlySet<string>): Promise<AppUpstream>;
+};
+
+/** Proxy to a server app's instances. */
+export type AppTarget = { kind: "app"; deploymentId: string; upstreams: AppUpstreams };
+
+/** Answer every request with a redirect to the same path on another host (www → apex). */
+export type RedirectTarget = {
+  kind: "redirect";
+  /** Sent in no header; "redirect", so every target has one for logs. */
+  deploymentId: string;
+  /** The host to send visitors to; scheme, port, path and query come from the request. */
+  location: string;
+  status: 301 | 302 | 307 | 308;
+};
+
+/** What a host routes to: a union on `kind` the edge server switches on. */
+export type RouteTarget = (StaticTarget | AppTarget | RedirectTarget) & {
+  /** Plain-HTTP requests get a 308 to the same URL over HTTPS (a custom domain's "HTTPS only"). */
+  httpsOnly?: boolean;
+};
 
 export type RouteEntry = { host: string; target: RouteTarget };
 
@@ -43,6 +68,8 @@ function checkTarget(target: RouteTarget): RouteTarget {
     if (!isAbsolute(target.artifactDir)) throw new Error(`artifactDir must be absolute: ${target.artifactDir}`);
     return { ...target, artifactDir: resolve(target.artifactDir) };
   }
+  if (target.kind === "redirect" && !/^[a-z0-9.-]+$/.test(target.location))
+    throw new Error(`invalid redirect location: ${JSON.stringify(target.location)}`);
   return target;
 }
 
@@ -70,11 +97,20 @@ export class RouteTable {
     return this.#routes.delete(normalizeHost(host));
   }
 
-  /** The target for a Host header, as sent (any case, with or without port). */
+  /**
+   * The target for a Host header, as sent (any case, with or without port). A host without a
+   * route of its own falls back to a wildcard one label up: `a.example.com` → `*.example.com`.
+   */
   lookup(host: string | undefined): RouteTarget | undefined {
     if (!host) return undefined;
     // Hot path: a lower-case host without port is already a key.
-    return this.#routes.get(host) ?? this.#routes.get(normalizeHost(host));
+    const exact = this.#routes.get(host);
+    if (exact !== undefined) return exact;
+    const normal = normalizeHost(host);
+    const target = this.#routes.get(normal);
+    if (target !== undefined) return target;
+    const dot = normal.indexOf(".");
+    return dot > 0 ? this.#routes.get(`*${normal.slice(dot)}`) : undefined;
   }
 
   get size(): number {

@@ -67,3 +67,30 @@ export function fetchFromEdge(
     req.end();
   });
 }
+
+/** A project of the session's team importing one of examples/ from a local git repository. */
+export async function createExampleProject(
+  session: Session,
+  teamId: string,
+  name: string,
+  example: string,
+  extra: Record<string, unknown> = {},
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back.
+): Promise<any> {
+  const repo = await exampleRepository(example);
+  const res = await session.call("POST", `/api/v1/teams/${teamId}/projects`, {
+    name,
+    git: { url: repo.url, branch: "main" },
+    ...extra,
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body;
+}
+
+/** Starts a build of the project's production branch and waits for it to end. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back.
+export async function buildAndWait(session: Session, teamId: string, projectId: string): Promise<any> {
+  const res = await session.call("POST", `/api/v1/teams/${teamId}/projects/${projectId}/builds`, {});
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return waitForBuild(session, teamId, res.body.id);
+}

@@ -69,6 +69,7 @@ export async function startTestPlatform(store: TestStore, overrides: Partial<Con
     {
       port: 0,
       edgePort: 0,
+      edgeTlsPort: 0,
       host: "127.0.0.1",
       databaseUrl: database?.url,
       webDist: join(dataDir, "no-dashboard"),

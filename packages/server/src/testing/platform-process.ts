@@ -31,6 +31,8 @@ export type PlatformProcess = {
   /** Where the dashboard and the API answer, e.g. http://localhost:41234 (no trailing slash). */
   url: string;
   edgeUrl: string;
+  /** The edge's HTTPS port (SNI certificates). */
+  edgeTlsUrl: string;
   dataDir: string;
   /** The running process, until it stops. */
   child(): ChildProcess | null;
@@ -52,7 +54,7 @@ export type PlatformProcessOptions = {
 
 /** `slipway server` as its own process, on free ports with a fresh data dir, ready when this resolves. */
 export async function startPlatformProcess(options: PlatformProcessOptions = {}): Promise<PlatformProcess> {
-  const [port, edgePort] = [await freePort(), await freePort()];
+  const [port, edgePort, edgeTlsPort] = [await freePort(), await freePort(), await freePort()];
   const dataDir = await mkdtemp(join(tmpdir(), "slipway-proc-"));
   // The sandbox user must pass through the data dir to reach its workspace, as with a real .slipway/.
   await chmod(dataDir, 0o711);
@@ -68,6 +70,7 @@ export async function startPlatformProcess(options: PlatformProcessOptions = {})
         ...process.env,
         PORT: String(port),
         SLIPWAY_EDGE_PORT: String(edgePort),
+        SLIPWAY_EDGE_TLS_PORT: String(edgeTlsPort),
         SLIPWAY_DATA_DIR: dataDir,
         SLIPWAY_LOG_LEVEL: "warn",
         // better-auth checks the Origin of cookie-bearing requests against this.
@@ -112,6 +115,7 @@ export async function startPlatformProcess(options: PlatformProcessOptions = {})
   return {
     url,
     edgeUrl: `http://localhost:${edgePort}`,
+    edgeTlsUrl: `https://localhost:${edgeTlsPort}`,
     dataDir,
     child: () => current,
     logs: () => output,

@@ -1,4 +1,4 @@
-import type { FormEvent, ReactNode } from "react";
+import { type FormEvent, type ReactNode, useId } from "react";
 import { cn } from "../lib/utils";
 import { FormError } from "./form-field";
 import { Button } from "./ui/button";
@@ -42,5 +42,24 @@ export function SettingsForm({
         ) : null}
       </CardFooter>
     </form>
+  );
+}
+
+/**
+ * A titled group of fields in a settings form that has several (resources, scaling, health);
+ * `aside` sits by the title (a switch that turns the group on).
+ */
+export function SettingsGroup({ title, aside, children }: { title: string; aside?: ReactNode; children: ReactNode }) {
+  const id = useId();
+  return (
+    <fieldset className="grid min-w-0 gap-3" aria-labelledby={id}>
+      <div className="flex min-h-5 items-center gap-3">
+        <h3 id={id} className="font-medium text-muted-foreground text-xs uppercase tracking-wide">
+          {title}
+        </h3>
+        {aside}
+      </div>
+      <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">{children}</div>
+    </fieldset>
   );
 }

@@ -12,7 +12,7 @@ export const deploymentKeys = {
   detail: (teamId: string, deploymentId: string) => [...deploymentKeys.all(teamId), "detail", deploymentId] as const,
 };
 
-const deploymentPath = (teamId: string, deploymentId: string) =>
+export const deploymentPath = (teamId: string, deploymentId: string) =>
   `/api/v1/teams/${encodeURIComponent(teamId)}/deployments/${encodeURIComponent(deploymentId)}`;
 
 /** Newest first; `limit` is the page size (the overview shows only a few). */

@@ -58,7 +58,7 @@ async function toApiError(response: Response): Promise<ApiError> {
   return new ApiError({ status: response.status, code: `http_${response.status}`, message });
 }
 
-type Query = Record<string, string | number | boolean | null | undefined>;
+export type Query = Record<string, string | number | boolean | null | undefined>;
 
 type RequestOptions = {
   method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
@@ -67,7 +67,8 @@ type RequestOptions = {
   signal?: AbortSignal;
 };
 
-function withQuery(path: string, query: Query | undefined): string {
+/** `path?key=value…`, leaving out empty values. */
+export function withQuery(path: string, query: Query | undefined): string {
   if (!query) return path;
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {

@@ -1,6 +1,12 @@
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+const clock = new Intl.DateTimeFormat(undefined, {
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
+});
 
 const units: [Intl.RelativeTimeFormatUnit, number][] = [
   ["year", 365 * 24 * 3600],
@@ -42,6 +48,27 @@ export function formatDuration(ms: number): string {
   return rest ? `${minutes} min ${rest} s` : `${minutes} min`;
 }
 
+/** "45 s", "12 min", "3 h 5 min", "2 d 4 h": how long something has been running. */
+export function formatUptime(seconds: number): string {
+  if (seconds < 60) return `${Math.max(0, Math.floor(seconds))} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
+}
+
+/** "14:03:22": the time of day of a log line, in the viewer's time zone. */
+export function formatClock(iso: string): string {
+  return clock.format(new Date(iso));
+}
+
+/** The first characters after an id's prefix (`ins_k3v9x2…` → `k3v9x2`), where the whole id would crowd. */
+export function shortId(id: string): string {
+  return id.slice(id.indexOf("_") + 1).slice(0, 6);
+}
+
 export function formatPercent(ratio: number): string {
   return `${Math.round(ratio * 1000) / 10}%`;
 }
@@ -56,6 +83,12 @@ export function formatBytes(bytes: number): string {
     unit += 1;
   }
   return `${unit === 0 ? value : value.toFixed(1)} ${byteUnits[unit]}`;
+}
+
+/** "48 MB", "3.2 MB": memory in the binary megabytes that memory limits are set in. */
+export function formatMemory(bytes: number): string {
+  const megabytes = bytes / 1024 / 1024;
+  return `${megabytes < 10 ? megabytes.toFixed(1) : Math.round(megabytes)} MB`;
 }
 
 /** The first seven characters, as git shows a commit. */

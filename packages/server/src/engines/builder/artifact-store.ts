@@ -1,17 +1,36 @@
-import { chmod, constants, copyFile, lstat, mkdir, readdir, realpath, rename, rm, stat } from "node:fs/promises";
+import type { Dirent } from "node:fs";
+import { chmod, constants, copyFile, mkdir, readdir, realpath, rename, rm, stat, symlink } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { randomText } from "../../platform/ids.ts";
 import type { Artifact } from "./builder.types.ts";
+import { mapInParallel } from "./in-parallel.ts";
 import { hashTree } from "./tree-hash.ts";
 
-/** Never published, wherever they sit in the output: repository metadata and installed dependencies. */
-export const unpublishedNames: ReadonlySet<string> = new Set([".git", "node_modules"]);
+/**
+ * What an artifact is for, which decides what of the output goes in:
+ * - "static": files the edge serves. Regular files and directories only, never `.git` or
+ *   `node_modules`; a symlink becomes the file it points at.
+ * - "server": the directory a server app runs from (read-only). Everything but `.git`,
+ *   node_modules included; executable bits kept; a symlink that stays inside the output is
+ *   kept as a (relative) symlink, so node_modules/.bin and linked packages work.
+ */
+export type ArtifactKind = "static" | "server";
+
+/** Never published, at any depth, by kind. */
+const unpublishedNames: Record<ArtifactKind, ReadonlySet<string>> = {
+  static: new Set([".git", "node_modules"]),
+  server: new Set([".git"]),
+};
+
+/** Files copied at once: a node_modules holds thousands of small files, and each copy waits on the disk. */
+const copyConcurrency = 32;
 
 export type StoreArtifactOptions = {
   dataDir: string;
   /** The directory to publish; must resolve inside `workspaceRoot`. */
   outputDir: string;
   workspaceRoot: string;
+  kind: ArtifactKind;
   /** Entries left out of the artifact, and why. */
   onSkipped(path: string, why: string): void;
 };
@@ -31,19 +50,22 @@ export async function resolveOutputDir(workspaceRoot: string, outputDir: string)
 }
 
 /**
- * Copies the output into `<dataDir>/artifacts/<sha256>/`: regular files (mode 0644) and
- * directories only; a symlink is replaced by the file it points at when that file is in the
- * workspace, and skipped otherwise. The copy is hashed (not the workspace, which the build
- * could still have been changing), then renamed into place, so a reader never sees half an
- * artifact and equal trees share one directory.
+ * Copies the output into `<dataDir>/artifacts/<sha256>/`, readable by any user (the sandbox
+ * user reads it as "other"): files 0644 (0755 when executable, for server apps), directories
+ * 0755. What goes in depends on the kind (see ArtifactKind). The copy is hashed (not the
+ * workspace, which the build could still have been changing), then renamed into place, so a
+ * reader never sees half an artifact and equal trees share one directory.
  */
 export async function storeArtifact(options: StoreArtifactOptions): Promise<Artifact> {
-  const root = await realpath(options.workspaceRoot);
+  const workspaceRoot = await realpath(options.workspaceRoot);
+  const outputRoot = await realpath(options.outputDir);
   const artifactsDir = join(options.dataDir, "artifacts");
   const staging = join(artifactsDir, `.staging-${randomText(12)}`);
   await mkdir(staging, { recursive: true });
   try {
-    await copyPublished(options.outputDir, staging, "", root, options.onSkipped);
+    const copies: FileCopy[] = [];
+    await planCopy({ ...options, workspaceRoot, outputRoot, staging, copies }, "");
+    await mapInParallel(copies, copyConcurrency, copyFileWithMode);
     const tree = await hashTree(staging);
     const dir = join(artifactsDir, tree.hash);
     try {
@@ -59,38 +81,64 @@ export async function storeArtifact(options: StoreArtifactOptions): Promise<Arti
   }
 }
 
-async function copyPublished(
-  sourceDir: string,
-  targetDir: string,
-  relativeDir: string,
-  workspaceRoot: string,
-  onSkipped: StoreArtifactOptions["onSkipped"],
-): Promise<void> {
+type FileCopy = { source: string; target: string; sourceMode: number; mode: number };
+
+type CopyContext = Omit<StoreArtifactOptions, "outputDir" | "dataDir"> & {
+  /** Real paths. */
+  workspaceRoot: string;
+  outputRoot: string;
+  staging: string;
+  /** Filled with the files to copy; directories and symlinks are made while walking. */
+  copies: FileCopy[];
+};
+
+/** Walks one directory of the output (never through a symlink): makes its directories and links, lists its files. */
+async function planCopy(context: CopyContext, relativeDir: string): Promise<void> {
+  const { kind, onSkipped } = context;
+  const targetDir = join(context.staging, relativeDir);
   await chmod(targetDir, 0o755);
-  for (const name of await readdir(sourceDir)) {
-    if (unpublishedNames.has(name)) continue;
-    const source = join(sourceDir, name);
-    const target = join(targetDir, name);
-    const path = relativeDir ? `${relativeDir}/${name}` : name;
-    const entry = await lstat(source);
+  const sourceDir = join(context.outputRoot, relativeDir);
+  const entries: Dirent[] = await readdir(sourceDir, { withFileTypes: true });
+  for (const entry of entries) {
+    if (unpublishedNames[kind].has(entry.name)) continue;
+    const path = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
+    const source = join(sourceDir, entry.name);
+    const target = join(targetDir, entry.name);
     if (entry.isDirectory()) {
       await mkdir(target);
-      await copyPublished(source, target, path, workspaceRoot, onSkipped);
+      await planCopy(context, path);
     } else if (entry.isFile()) {
-      await copyRegularFile(source, target);
+      const sourceMode = (await stat(source)).mode;
+      context.copies.push({ source, target, sourceMode, mode: fileMode(kind, sourceMode) });
     } else if (entry.isSymbolicLink()) {
       const real = await realpath(source).catch(() => null);
-      if (!real || !isInside(workspaceRoot, real)) onSkipped(path, "symlink pointing outside the workspace");
-      else if (!(await stat(real)).isFile()) onSkipped(path, "symlink to something other than a file");
-      else await copyRegularFile(real, target);
+      if (!real) {
+        onSkipped(path, "broken symlink");
+      } else if (!isInside(context.workspaceRoot, real)) {
+        onSkipped(path, "symlink pointing outside the workspace");
+      } else if (kind === "server" && isInside(context.outputRoot, real)) {
+        // Relative, from where the link sits: the artifact is mounted elsewhere than the workspace was.
+        await symlink(relative(sourceDir, real) || ".", target);
+      } else {
+        const pointed = await stat(real);
+        if (pointed.isFile()) {
+          context.copies.push({ source: real, target, sourceMode: pointed.mode, mode: fileMode(kind, pointed.mode) });
+        } else if (kind === "server") onSkipped(path, "symlink to a directory outside the output directory");
+        else onSkipped(path, "symlink to something other than a file");
+      }
     } else {
       onSkipped(path, "not a regular file");
     }
   }
 }
 
-async function copyRegularFile(source: string, target: string) {
+function fileMode(kind: ArtifactKind, sourceMode: number) {
+  return kind === "server" && (sourceMode & 0o111) !== 0 ? 0o755 : 0o644;
+}
+
+async function copyFileWithMode({ source, target, sourceMode, mode }: FileCopy) {
   // A reflink where the filesystem has them, a plain copy otherwise; never a hardlink into the workspace.
   await copyFile(source, target, constants.COPYFILE_FICLONE);
-  await chmod(target, 0o644);
+  // The copy has the source's permission bits; most installed files already have the ones wanted.
+  if ((sourceMode & 0o7777) !== mode) await chmod(target, mode);
 }

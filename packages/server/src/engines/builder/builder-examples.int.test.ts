@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Artifact } from "./builder.types.ts";
+import type { Artifact, BuildResult } from "./builder.types.ts";
 import {
   buildSpec,
   createArchive,
@@ -10,6 +11,7 @@ import {
   examplesDir,
   openTestBuilder,
   recordBuild,
+  startFromArtifact,
   startGitDaemon,
 } from "./builder-fixtures.ts";
 import { listTree } from "./tree-hash.ts";
@@ -81,6 +83,159 @@ describe("builder with the example apps", () => {
     } finally {
       daemon.stop();
     }
+  });
+
+  describe("the Node server from a git repository", () => {
+    const artifacts = new Map<string, Artifact>();
+    let repo: Awaited<ReturnType<typeof createBareRepository>>;
+    let first: BuildResult;
+
+    beforeAll(async () => {
+      repo = await createBareRepository(harness.root, join(examplesDir, "node-server"), "node-server");
+    });
+
+    it("publishes the whole app directory with `node server.js` as the start command", async () => {
+      const build = recordBuild(artifacts);
+      first = await harness.builder.run(
+        buildSpec({ kind: "git", url: `file://${repo.bare}`, ref: "main" }),
+        build.events,
+        new AbortController().signal,
+      );
+      artifacts.set(first.sourceKey, first.artifact);
+      expect(first.settings).toMatchObject({
+        framework: "node-server",
+        installCommand: null,
+        buildCommand: null,
+        outputDir: ".",
+        startCommand: "node server.js",
+      });
+      expect((await publishedFiles(first.artifact)).sort()).toEqual(["package.json", "server.js"]);
+      expect(build.finalSteps()).toMatchObject({ install: "skipped", build: "skipped", package: "succeeded" });
+      expect(build.text()).toContain("start node server.js");
+    });
+
+    it("reuses the artifact when the same commit is built again", async () => {
+      const build = recordBuild(artifacts);
+      const again = await harness.builder.run(
+        buildSpec({ kind: "git", url: `file://${repo.bare}`, ref: "main" }),
+        build.events,
+        new AbortController().signal,
+      );
+      expect(again).toMatchObject({ isReused: true, sourceKey: first.sourceKey, artifact: first.artifact });
+      expect(again.settings.startCommand).toBe("node server.js");
+    });
+
+    it("serves from the artifact on PORT, and exits 0 on SIGTERM", async () => {
+      const app = await startFromArtifact(first.artifact, [process.execPath, "server.js"], { APP_VERSION: "v7" });
+      try {
+        expect(await (await fetch(`${app.url}/`)).text()).toContain("v7");
+        expect(await (await fetch(`${app.url}/env/APP_VERSION`)).text()).toBe("v7");
+      } finally {
+        expect(await app.stop()).toBe(0);
+      }
+      expect(app.output()).toContain(`listening on ${app.port}`);
+      expect(app.output()).toContain("shutting down");
+    });
+  });
+
+  describe("the Express server from an uploaded archive", () => {
+    const artifacts = new Map<string, Artifact>();
+    let archive: string;
+    let first: BuildResult;
+
+    beforeAll(async () => {
+      archive = await createArchive(harness.root, join(examplesDir, "express-ws"));
+    });
+
+    it("installs its dependencies with npm ci and publishes them with the app", async () => {
+      const build = recordBuild(artifacts);
+      first = await harness.builder.run(
+        buildSpec({ kind: "archive", path: archive }, { cacheScope: "prj_express" }),
+        build.events,
+        new AbortController().signal,
+      );
+      artifacts.set(first.sourceKey, first.artifact);
+      expect(first.settings).toMatchObject({
+        framework: "node-server",
+        installCommand: "npm ci",
+        outputDir: ".",
+        startCommand: "node server.js",
+      });
+      expect(first).toMatchObject({ cache: "miss", isReused: false });
+      const files = await publishedFiles(first.artifact);
+      expect(files).toContain("server.js");
+      expect(files).toContain("node_modules/express/package.json");
+      expect(files).toContain("node_modules/ws/package.json");
+      expect(build.text()).toContain("$ npm ci");
+    }, 180_000);
+
+    it("reuses the artifact of an unchanged source without installing", async () => {
+      const build = recordBuild(artifacts);
+      const again = await harness.builder.run(
+        buildSpec({ kind: "archive", path: archive }, { cacheScope: "prj_express" }),
+        build.events,
+        new AbortController().signal,
+      );
+      expect(again).toMatchObject({ isReused: true, artifact: first.artifact });
+      expect(build.text()).not.toContain("$ npm ci");
+    });
+
+    it("installs from the dependency cache when only an env var changed, into the same artifact", async () => {
+      const build = recordBuild(artifacts);
+      const changed = await harness.builder.run(
+        buildSpec({ kind: "archive", path: archive }, { cacheScope: "prj_express", env: { GREETING: "hello" } }),
+        build.events,
+        new AbortController().signal,
+      );
+      expect(changed).toMatchObject({ cache: "hit", isReused: false });
+      expect(changed.sourceKey).not.toBe(first.sourceKey);
+      // Env vars reach a server app when it runs, not its files: the tree, and so the artifact, is the same.
+      expect(changed.artifact).toEqual(first.artifact);
+    }, 120_000);
+
+    it("serves HTTP and WebSockets from the artifact's node_modules", async () => {
+      const app = await startFromArtifact(first.artifact, [process.execPath, "server.js"]);
+      try {
+        expect(await (await fetch(`${app.url}/`)).text()).toContain("express-ws");
+        const { WebSocket } = createRequire(join(first.artifact.dir, "server.js"))("ws");
+        const socket = new WebSocket(`ws://127.0.0.1:${app.port}/ws`);
+        const greeting = await new Promise<string>((resolveMessage, reject) => {
+          socket.once("message", (data: Buffer) => resolveMessage(data.toString()));
+          socket.once("error", reject);
+        });
+        socket.close();
+        expect(greeting).toMatch(/^welcome/);
+      } finally {
+        expect(await app.stop()).toBe(0);
+      }
+    });
+  });
+
+  describe("the Python app", () => {
+    it("publishes app.py with `python3 app.py` as the start command, and it serves on PORT", async () => {
+      const repo = await createBareRepository(harness.root, join(examplesDir, "python-app"), "python-app");
+      const build = recordBuild();
+      const result = await harness.builder.run(
+        buildSpec({ kind: "git", url: `file://${repo.bare}`, ref: "main" }),
+        build.events,
+        new AbortController().signal,
+      );
+      expect(result.settings).toMatchObject({
+        framework: "python",
+        installCommand: null,
+        buildCommand: null,
+        outputDir: ".",
+        startCommand: "python3 app.py",
+      });
+      expect(await publishedFiles(result.artifact)).toEqual(["app.py"]);
+      const app = await startFromArtifact(result.artifact, ["python3", "app.py"]);
+      try {
+        const headers = await (await fetch(`${app.url}/headers`, { headers: { "x-forwarded-proto": "https" } })).json();
+        expect(headers).toMatchObject({ "x-forwarded-proto": "https" });
+      } finally {
+        expect(await app.stop()).toBe(0);
+      }
+    });
   });
 
   describe("the Vite app from an uploaded archive", () => {

@@ -150,6 +150,60 @@ export async function startGitDaemon(basePath: string) {
   return { url: (name: string) => `git://127.0.0.1:${port}/${name}`, stop: () => daemon.kill("SIGKILL") };
 }
 
+/**
+ * Starts a server app from its artifact directory as a plain host process, PORT set and HOME
+ * its own: a smoke check of what the artifact holds, not of the runtime (no sandbox here).
+ * Resolves once GET /healthz answers 200; `stop` sends SIGTERM and resolves with the exit code.
+ */
+export async function startFromArtifact(artifact: Artifact, command: string[], env: Record<string, string> = {}) {
+  const [program, ...args] = command;
+  if (!program) throw new Error("no command to start");
+  const port = await freePort();
+  const home = await mkdtemp(join(tmpdir(), "slipway-app-home-"));
+  const output: string[] = [];
+  const child = spawn(program, args, {
+    cwd: artifact.dir,
+    env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: home, PORT: String(port), ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+  const exited = new Promise<number | null>((resolveExit) => child.once("exit", (code) => resolveExit(code)));
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(
+      `${command.join(" ")} to answer on port ${port}`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}: ${output.join("")}`);
+        return fetch(`${url}/healthz`).then(
+          (response) => response.ok,
+          () => false,
+        );
+      },
+      { timeoutMs: 15_000 },
+    );
+  } catch (error) {
+    child.kill("SIGKILL");
+    await rm(home, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    url,
+    port,
+    /** What the app printed so far, stdout and stderr together. */
+    output: () => output.join(""),
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      // A shutdown that hangs still ends; the exit code then says it did not exit by itself.
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      const code = await exited;
+      clearTimeout(timer);
+      await rm(home, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();

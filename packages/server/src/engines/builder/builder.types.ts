@@ -4,7 +4,8 @@
  * store; the feature knows nothing of bwrap.
  */
 
-export const buildStepIds = ["clone", "install", "pre-build", "build", "post-build", "package"] as const;
+/** "deploy" is the builds feature's, not the engine's: publishing to the edge, starting a server app's instances. */
+export const buildStepIds = ["clone", "install", "pre-build", "build", "post-build", "package", "deploy"] as const;
 export type BuildStepId = (typeof buildStepIds)[number];
 
 export type BuildStep = {
@@ -14,7 +15,7 @@ export type BuildStep = {
   endedAt: Date | null;
 };
 
-export type Framework = "static" | "vite" | "node" | "nextjs-export";
+export type Framework = "static" | "vite" | "node" | "nextjs-export" | "node-server" | "python";
 
 /** What detection proposes for a source tree; every field can be overridden by the project. */
 export type BuildSettings = {
@@ -28,6 +29,12 @@ export type BuildSettings = {
   nodeVersion: string;
   preBuildHook: string | null;
   postBuildHook: string | null;
+  /**
+   * Non-null makes this a server app: the runtime runs it with /bin/sh -c in the artifact
+   * directory (mounted read-only at /app), with PORT set and a writable HOME at /workspace.
+   * The artifact then holds the whole output directory, node_modules included.
+   */
+  startCommand: string | null;
 };
 
 export type BuildLimits = {
@@ -117,6 +124,8 @@ export class BuildFailure extends Error {
     | "timed_out"
     | "out_of_memory"
     | "output_missing"
+    /** A server app's instances did not start or never answered their health check. */
+    | "unhealthy"
     | "canceled";
 
   constructor(step: BuildStepId, reason: BuildFailure["reason"], message: string) {

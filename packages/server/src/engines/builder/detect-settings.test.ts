@@ -90,6 +90,106 @@ describe("build settings detection", () => {
     expect(await detectSettings(dir, ["20"])).toMatchObject({ framework: "static" });
   });
 
+  it("starts a Node server with its plain `node` start script, publishing the whole directory", async () => {
+    expect(await detectSettings(join(examplesDir, "node-server"), ["20"])).toMatchObject({
+      framework: "node-server",
+      installCommand: null,
+      buildCommand: null,
+      outputDir: ".",
+      spaFallback: false,
+      startCommand: "node server.js",
+    });
+  });
+
+  it("installs an Express server's dependencies from its lockfile", async () => {
+    expect(await detectSettings(join(examplesDir, "express-ws"), ["20"])).toMatchObject({
+      framework: "node-server",
+      installCommand: "npm ci",
+      buildCommand: null,
+      outputDir: ".",
+      startCommand: "node server.js",
+    });
+  });
+
+  it("starts through the package manager when the start script is more than `node <file>`", async () => {
+    const withEnv = await detectTree({ "package.json": manifest({ scripts: { start: "PORT=1 node app.js" } }) });
+    expect(withEnv).toMatchObject({ framework: "node-server", startCommand: "npm start" });
+    const withHook = await detectTree({
+      "package.json": manifest({ scripts: { prestart: "node check.js", start: "node app.js" } }),
+    });
+    expect(withHook.startCommand).toBe("npm start");
+    const withYarn = await detectTree({
+      "package.json": manifest({ scripts: { start: "node app.js && echo done" }, dependencies: { koa: "^2.0.0" } }),
+      "yarn.lock": "",
+    });
+    expect(withYarn).toMatchObject({ startCommand: "yarn start", installCommand: "yarn install --frozen-lockfile" });
+  });
+
+  it("keeps the build step of a server framework app that compiles before it starts", async () => {
+    const settings = await detectTree({
+      "package.json": manifest({
+        scripts: { build: "tsc", start: "node --enable-source-maps dist/main.js" },
+        dependencies: { fastify: "^5.0.0" },
+      }),
+      "package-lock.json": "{}",
+    });
+    expect(settings).toMatchObject({
+      framework: "node-server",
+      installCommand: "npm ci",
+      buildCommand: "npm run build",
+      outputDir: ".",
+      startCommand: "node --enable-source-maps dist/main.js",
+    });
+  });
+
+  it("starts a server framework app without a start script from its main file, else server.js or index.js", async () => {
+    const fromMain = await detectTree({
+      "package.json": manifest({ main: "./src/main.js", dependencies: { hono: "^4.0.0" } }),
+      "src/main.js": "",
+    });
+    expect(fromMain).toMatchObject({ framework: "node-server", startCommand: "node src/main.js" });
+    const fromIndex = await detectTree({
+      "package.json": manifest({ main: "missing.js", dependencies: { ws: "^8.0.0" } }),
+      "index.js": "",
+    });
+    expect(fromIndex.startCommand).toBe("node index.js");
+    const noEntry = await detectTree({ "package.json": manifest({ dependencies: { express: "^5.0.0" } }) });
+    expect(noEntry).toMatchObject({ framework: "static", startCommand: null });
+  });
+
+  it("keeps a build-then-serve app without a server framework a static build", async () => {
+    expect((await detectSettings(join(examplesDir, "node-build"), ["20"])).startCommand).toBeNull();
+  });
+
+  it("runs a Python app with python3 and its entry file", async () => {
+    expect(await detectSettings(join(examplesDir, "python-app"), ["20"])).toMatchObject({
+      framework: "python",
+      installCommand: null,
+      buildCommand: null,
+      outputDir: ".",
+      spaFallback: false,
+      startCommand: "python3 app.py",
+    });
+  });
+
+  it("installs a Python app's requirements into the app directory and puts them on PYTHONPATH", async () => {
+    const settings = await detectTree({ "requirements.txt": "flask\n", "main.py": "", "wsgi.py": "" });
+    expect(settings).toMatchObject({
+      framework: "python",
+      installCommand: "python3 -m pip install --target .python-packages -r requirements.txt",
+      startCommand: "PYTHONPATH=.python-packages python3 main.py",
+    });
+    expect(await detectTree({ "pyproject.toml": "" })).toMatchObject({
+      framework: "python",
+      startCommand: "python3 app.py",
+    });
+  });
+
+  it("leaves a tree with a package.json to the Node rules even with Python files in it", async () => {
+    const settings = await detectTree({ "package.json": manifest({ name: "x" }), "app.py": "", "index.html": "" });
+    expect(settings).toMatchObject({ framework: "static", startCommand: null });
+  });
+
   it("lays the project's settings over the detected ones", async () => {
     const detected = await detectSettings(join(examplesDir, "node-build"), ["20"]);
     const merged = mergeSettings(detected, { outputDir: "build", buildCommand: undefined, preBuildHook: "echo hi" });

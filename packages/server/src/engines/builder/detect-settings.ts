@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { BuildSettings } from "./builder.types.ts";
 
 type PackageJson = {
+  main?: string;
   scripts?: Record<string, string>;
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
@@ -27,14 +28,31 @@ const installCommands: Record<PackageManager, { locked: string; unlocked: string
 
 const nextConfigFiles = ["next.config.js", "next.config.mjs", "next.config.cjs", "next.config.ts"];
 
+/** A dependency on one of these makes a package a server even when it also has a build script. */
+const serverDependencies = ["express", "fastify", "koa", "hono", "@hono/node-server", "ws"];
+
+/** Where a server package without a start script starts from, after its `main`. */
+const nodeEntryFiles = ["server.js", "index.js"];
+
+/** A Python app's entry file, in the order they win; the app is run as `python3 <file>`. */
+const pythonEntryFiles = ["app.py", "main.py", "wsgi.py"];
+
+/** What `pip install --target` fills; on PYTHONPATH when the app starts. */
+export const pythonPackagesDir = ".python-packages";
+
 /**
  * What a source tree looks like it wants, from its files alone:
- * - no package.json, or one without a build script: static, published from public/ if
+ * - no package.json: a Python app when there is a requirements.txt, a pyproject.toml or an
+ *   app.py/main.py/wsgi.py (see detectPython); otherwise static, published from public/ if
  *   there is one without an index.html at the root, else from the root;
  * - `next` with `output: 'export'` in next.config.*: a static export, published from out/;
  * - `vite`: `build` script (or `vite build`), published from dist/, single-page fallback on;
+ * - a dependency on a server framework (express, fastify, koa, hono, ws) with a start script or
+ *   an entry file (`main`, server.js, index.js), or a start script and no build script: a Node
+ *   server, its whole directory published and started with the start script;
  * - any other package.json with a build script: a Node app, published from dist/ (or build/,
- *   decided when the build has run: see resolveNodeOutputDir).
+ *   decided when the build has run: see resolveNodeOutputDir). A start script next to a build
+ *   script without a server framework (build to dist/, then serve it) stays a static build.
  * `nodeVersions` are the majors installed here; `engines.node` picks one of them when it can.
  */
 export async function detectSettings(appDir: string, nodeVersions: string[]): Promise<BuildSettings> {
@@ -44,13 +62,14 @@ export async function detectSettings(appDir: string, nodeVersions: string[]): Pr
     nodeVersion: pickNodeVersion(manifest?.engines?.node, nodeVersions) ?? defaultNode,
     preBuildHook: null,
     postBuildHook: null,
+    startCommand: null,
   };
   const staticSite = async (installCommand: string | null): Promise<BuildSettings> => {
     const isPublicSite = (await exists(join(appDir, "public"))) && !(await exists(join(appDir, "index.html")));
     const outputDir = isPublicSite ? "public" : ".";
     return { ...base, framework: "static", installCommand, buildCommand: null, outputDir, spaFallback: false };
   };
-  if (!manifest) return staticSite(null);
+  if (!manifest) return (await detectPython(appDir, base)) ?? staticSite(null);
 
   const lockfile = await findLockfile(appDir);
   const manager = lockfile?.manager ?? "npm";
@@ -68,8 +87,92 @@ export async function detectSettings(appDir: string, nodeVersions: string[]): Pr
     const buildCommand = scripts.build ? runBuild : "npx vite build";
     return { ...base, framework: "vite", installCommand, buildCommand, outputDir: "dist", spaFallback: true };
   }
+  const startCommand = await detectNodeServer(appDir, manifest, manager, dependencies);
+  if (startCommand) {
+    const buildCommand = scripts.build ? runBuild : null;
+    return {
+      ...base,
+      framework: "node-server",
+      installCommand,
+      buildCommand,
+      outputDir: ".",
+      spaFallback: false,
+      startCommand,
+    };
+  }
   if (!scripts.build) return staticSite(installCommand);
   return { ...base, framework: "node", installCommand, buildCommand: runBuild, outputDir: "dist", spaFallback: false };
+}
+
+/** How a Node package starts when it is a server, or null when it is not one. */
+async function detectNodeServer(
+  appDir: string,
+  manifest: PackageJson,
+  manager: PackageManager,
+  dependencies: Record<string, string>,
+): Promise<string | null> {
+  const scripts = manifest.scripts ?? {};
+  const hasServerDependency = serverDependencies.some((name) => name in dependencies);
+  if (scripts.start && (hasServerDependency || !scripts.build)) return nodeStartCommand(manager, scripts);
+  if (!hasServerDependency) return null;
+  return nodeEntryCommand(appDir, manifest.main, Boolean(scripts.build));
+}
+
+/**
+ * `node <file> [args]` as written, when the start script is only that: the runtime then runs
+ * one process per instance instead of npm plus node. Anything else (env assignments, shell
+ * syntax, prestart/poststart hooks npm would run) goes through the package manager.
+ */
+function nodeStartCommand(manager: PackageManager, scripts: Record<string, string>): string {
+  const start = (scripts.start ?? "").trim();
+  const isPlainNode = /^node(\s+[\w@%+=:,./-]+)+$/.test(start) && start.length <= 1000;
+  if (isPlainNode && !scripts.prestart && !scripts.poststart) return start;
+  return `${manager} start`;
+}
+
+/** `node <entry>` for a server package without a start script: `main` (built or there), else server.js or index.js. */
+async function nodeEntryCommand(appDir: string, main: string | undefined, hasBuild: boolean): Promise<string | null> {
+  const declared = main?.trim().replace(/^\.\//, "");
+  // Only names that need no quoting in a shell command; anything else is left to the project to set.
+  if (declared && /^[\w@%+=:,./-]+$/.test(declared) && !declared.startsWith("-")) {
+    if (hasBuild || (await isRegularFile(join(appDir, declared)))) return `node ${declared}`;
+  }
+  for (const name of nodeEntryFiles) {
+    if (await isRegularFile(join(appDir, name))) return `node ${name}`;
+  }
+  return null;
+}
+
+/**
+ * A Python app (no package.json): requirements.txt, pyproject.toml or an entry file at the
+ * root. Started as `python3 <entry>`; without an entry file, app.py, for the project to fix.
+ * Dependencies from requirements.txt go into the app directory (the artifact), with
+ * PYTHONPATH pointing there when the app runs.
+ */
+async function detectPython(
+  appDir: string,
+  base: Pick<BuildSettings, "nodeVersion" | "preBuildHook" | "postBuildHook">,
+): Promise<BuildSettings | null> {
+  const hasRequirements = await isRegularFile(join(appDir, "requirements.txt"));
+  const hasProject = await isRegularFile(join(appDir, "pyproject.toml"));
+  let entry: string | null = null;
+  for (const name of pythonEntryFiles) {
+    if (await isRegularFile(join(appDir, name))) {
+      entry = name;
+      break;
+    }
+  }
+  if (!hasRequirements && !hasProject && !entry) return null;
+  const run = `python3 ${entry ?? pythonEntryFiles[0]}`;
+  return {
+    ...base,
+    framework: "python",
+    installCommand: hasRequirements ? `python3 -m pip install --target ${pythonPackagesDir} -r requirements.txt` : null,
+    buildCommand: null,
+    outputDir: ".",
+    spaFallback: false,
+    startCommand: hasRequirements ? `PYTHONPATH=${pythonPackagesDir} ${run}` : run,
+  };
 }
 
 /** Detected settings with what the project fixed laid over them (undefined leaves a field alone). */

@@ -166,7 +166,7 @@ export async function runPipeline(
     if (!installCommand) steps.skip("install");
     else {
       cache = await steps.run("install", () =>
-        installDependencies({ spec, appDir, installCommand, node, deps, log, runCommand }),
+        installDependencies({ spec, settings, appDir, installCommand, node, deps, log, runCommand }),
       );
     }
 
@@ -196,6 +196,7 @@ export async function runPipeline(
  */
 async function installDependencies(context: {
   spec: BuildSpec;
+  settings: BuildSettings;
   appDir: string;
   installCommand: string;
   node: NodeInstallation;
@@ -212,6 +213,11 @@ async function installDependencies(context: {
   if (missingTool) {
     const message = `${missingTool} is not installed on this machine: install it, set an install command, or commit a package-lock.json`;
     throw new BuildFailure("install", "command_failed", message);
+  }
+  if (context.settings.framework === "python") {
+    log.system("dependency cache: not used for Python apps");
+    await context.runCommand("install", installCommand, env);
+    return "none";
   }
   const lockfile = await findLockfile(appDir);
   if (!lockfile || (await exists(join(appDir, "node_modules")))) {
@@ -268,21 +274,26 @@ async function packageOutput(context: {
   log: BuildLog;
 }): Promise<{ artifact: Artifact; outputDir: string }> {
   const { settings, log } = context;
+  const kind = settings.startCommand ? "server" : "static";
   // A Node app's output is known only once it has built, unless the project said where.
   const candidates =
-    settings.framework === "node" && context.overrides.outputDir === undefined
+    settings.framework === "node" && kind === "static" && context.overrides.outputDir === undefined
       ? nodeOutputFallbacks
       : [settings.outputDir];
   for (const outputDir of candidates) {
+    const startedAt = Date.now();
     const real = await resolveOutputDir(context.workspace.dir, join(context.appDir, outputDir));
     if (!real) continue;
     const artifact = await storeArtifact({
       dataDir: context.deps.dataDir,
       outputDir: real,
       workspaceRoot: context.workspace.dir,
+      kind,
       onSkipped: (path, why) => log.system(`package: left out ${path}: ${why}`),
     });
-    log.system(`artifact ${artifact.hash}: ${artifact.files} files, ${artifact.bytes} bytes from ${outputDir}`);
+    log.system(
+      `artifact ${artifact.hash}: ${artifact.files} files, ${artifact.bytes} bytes from ${outputDir} (${kind === "server" ? "server app" : "static files"}, ${Date.now() - startedAt} ms)`,
+    );
     return { artifact, outputDir };
   }
   throw new BuildFailure(
@@ -299,6 +310,7 @@ function describeSettings(settings: BuildSettings): string {
     `build ${settings.buildCommand ?? "(none)"}`,
     `output ${settings.outputDir}`,
     `Node ${settings.nodeVersion}`,
+    ...(settings.startCommand ? [`start ${settings.startCommand}`] : []),
   ];
   return `settings: ${parts.join(", ")}`;
 }

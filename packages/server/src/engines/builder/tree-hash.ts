@@ -1,9 +1,13 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { lstat, readdir, readlink } from "node:fs/promises";
+import { lstat, readdir, readFile, readlink } from "node:fs/promises";
 import { join } from "node:path";
+import { mapInParallel } from "./in-parallel.ts";
 
 export type TreeHash = { hash: string; files: number; bytes: number };
+
+/** Files read at once; the hash does not depend on it (entries are combined in path order). */
+const hashConcurrency = 32;
 
 /**
  * sha256 over a directory tree: each regular file by relative path, executable bit and
@@ -13,12 +17,15 @@ export type TreeHash = { hash: string; files: number; bytes: number };
  */
 export async function hashTree(root: string, exclude: ReadonlySet<string> = new Set()): Promise<TreeHash> {
   const entries = await listTree(root, exclude);
+  const contents = await mapInParallel(entries, hashConcurrency, async (entry) =>
+    entry.kind === "file" ? hashFile(join(root, entry.path), entry.size) : null,
+  );
   const tree = createHash("sha256");
   let files = 0;
   let bytes = 0;
-  for (const entry of entries) {
+  for (const [index, entry] of entries.entries()) {
     if (entry.kind === "file") {
-      const content = await hashFile(join(root, entry.path));
+      const content = contents[index];
       tree.update(`file\0${entry.path}\0${entry.isExecutable ? "x" : "-"}\0${content}\n`);
       files += 1;
       bytes += entry.size;
@@ -39,9 +46,10 @@ export async function listTree(root: string, exclude: ReadonlySet<string> = new 
   const entries: TreeEntry[] = [];
   const walk = async (relative: string) => {
     const names = (await readdir(join(root, relative))).filter((name) => !exclude.has(name));
-    for (const name of names) {
-      const path = relative ? `${relative}/${name}` : name;
-      const stat = await lstat(join(root, path));
+    const paths = names.map((name) => (relative ? `${relative}/${name}` : name));
+    const stats = await mapInParallel(paths, hashConcurrency, (path) => lstat(join(root, path)));
+    for (const [index, stat] of stats.entries()) {
+      const path = paths[index] as string;
       if (stat.isDirectory()) await walk(path);
       else if (stat.isFile()) {
         entries.push({ kind: "file", path, size: stat.size, isExecutable: (stat.mode & 0o111) !== 0 });
@@ -52,8 +60,13 @@ export async function listTree(root: string, exclude: ReadonlySet<string> = new 
   return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-export async function hashFile(path: string): Promise<string> {
+/** Below this a file is read whole: one read instead of a stream's open, reads and close. */
+const wholeReadBytes = 1024 * 1024;
+
+/** `size`, when known, lets a small file be read at once. */
+export async function hashFile(path: string, size = Number.POSITIVE_INFINITY): Promise<string> {
   const hash = createHash("sha256");
+  if (size <= wholeReadBytes) return hash.update(await readFile(path)).digest("hex");
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest("hex");
 }

@@ -1,6 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../../platform/logger.ts";
-import type { Sandbox, SandboxExit, SandboxInstance, SandboxInstanceLimits } from "../sandbox/sandbox.types.ts";
+import type { ProcessUsage } from "../sandbox/process-usage.ts";
+import type {
+  Sandbox,
+  SandboxBind,
+  SandboxExit,
+  SandboxInstance,
+  SandboxInstanceLimits,
+} from "../sandbox/sandbox.types.ts";
 import { answersHttp, answersTcp } from "./health-probe.ts";
 
 export type SupervisorState = "starting" | "healthy" | "restarting" | "crash-loop" | "stopped";
@@ -24,6 +31,9 @@ export type SuperviseOptions = {
   /** A workspace directory (see Sandbox.createWorkspace). */
   cwd: string;
   subdir?: string;
+  /** Start here inside the sandbox (a bind destination) instead of the workspace. */
+  workdir?: string;
+  extraReadOnlyBinds?: SandboxBind[];
   /** PORT is added: the app must listen on it, on 127.0.0.1. */
   env: Record<string, string>;
   port: number;
@@ -40,6 +50,8 @@ export type SupervisedApp = {
   state(): SupervisorState;
   /** Host pid of the current instance; null between instances. */
   pid(): number | null;
+  /** CPU time and memory of the current instance; null between instances. */
+  usage(): Promise<ProcessUsage | null>;
   /** No more restarts; SIGTERM, then SIGKILL to everything after graceMs. */
   stop(graceMs: number): Promise<void>;
 };
@@ -113,6 +125,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
             command: app.command,
             cwd: app.cwd,
             subdir: app.subdir,
+            workdir: app.workdir,
+            extraReadOnlyBinds: app.extraReadOnlyBinds,
             env: { ...app.env, PORT: String(app.port) },
             limits: app.limits,
             onOutput(stream, text) {
@@ -180,6 +194,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         ready: () => readyPromise,
         state: () => state,
         pid: () => instance?.pid ?? null,
+        usage: async () => (instance ? instance.usage().catch(() => null) : null),
         async stop(graceMs) {
           isStopping = true;
           wakeStop.abort();

@@ -88,6 +88,8 @@ export type RunLayout = {
   systemView: SystemView;
   workspace: string;
   subdir: string;
+  /** Absolute, inside the sandbox; overrides /workspace/<subdir>. */
+  workdir?: string;
   env: Record<string, string>;
   extraReadOnlyBinds: SandboxBind[];
   /** File descriptors the caller fills with passwdFile and groupFile. */
@@ -136,7 +138,7 @@ export function bwrapArguments(layout: RunLayout): string[] {
     workspaceMountPoint,
   ];
   for (const bind of layout.extraReadOnlyBinds) args.push("--ro-bind", bind.source, bind.destination);
-  args.push("--chdir", posix.join(workspaceMountPoint, layout.subdir));
+  args.push("--chdir", layout.workdir ?? posix.join(workspaceMountPoint, layout.subdir));
   for (const [name, value] of Object.entries(layout.env)) args.push("--setenv", name, value);
   return args;
 }

@@ -36,6 +36,7 @@ export type SpawnOptions = {
   command: string;
   cwd: string;
   subdir?: string;
+  workdir?: string;
   env: Record<string, string>;
   extraReadOnlyBinds?: SandboxBind[];
   limits: SandboxInstanceLimits;
@@ -99,7 +100,7 @@ export async function spawnSandboxed(context: SpawnContext, run: SpawnOptions): 
     run.isInstance && current.useBwrap ? instancePrologue + run.command : run.command,
   ];
   const child = spawn("/bin/sh", ["-c", attachScript, "slipway-sandbox", ...argv], {
-    cwd: current.useBwrap ? run.cwd : join(run.cwd, subdir),
+    cwd: current.useBwrap ? run.cwd : hostWorkdir(run, subdir),
     // Explicit and minimal: the platform's environment (master key, database URL) never gets in.
     env: current.useBwrap ? { PATH: hostPath } : env,
     stdio: ["ignore", "pipe", "pipe", "pipe", "pipe", "pipe"],
@@ -111,6 +112,7 @@ export async function spawnSandboxed(context: SpawnContext, run: SpawnOptions): 
           systemView: current.systemView,
           workspace: run.cwd,
           subdir,
+          workdir: run.workdir,
           env,
           extraReadOnlyBinds: run.extraReadOnlyBinds ?? [],
           passwdFd: 4,
@@ -195,8 +197,20 @@ export async function spawnSandboxed(context: SpawnContext, run: SpawnOptions): 
   };
 }
 
+/** Without bwrap there are no mounts: a workdir inside a bind is that place on the host. */
+function hostWorkdir(run: SpawnOptions, subdir: string): string {
+  const bind = run.workdir && run.extraReadOnlyBinds?.find((b) => run.workdir?.startsWith(b.destination));
+  if (bind && run.workdir) return join(bind.source, run.workdir.slice(bind.destination.length));
+  return join(run.cwd, subdir);
+}
+
 /** The root and its descendants, bwrap's own processes left out; from the host's /proc. */
 async function appProcesses(root: number): Promise<number[]> {
+  return (await processTree(root)).filter((process) => process.name !== "bwrap").map((process) => process.pid);
+}
+
+/** The root and every descendant, from the host's /proc. */
+export async function processTree(root: number): Promise<{ pid: number; name: string }[]> {
   const children = new Map<number, { pid: number; name: string }[]>();
   for (const entry of await readdir("/proc").catch(() => [])) {
     if (!/^\d+$/.test(entry)) continue;
@@ -209,13 +223,12 @@ async function appProcesses(root: number): Promise<number[]> {
     siblings.push({ pid: Number(entry), name });
     children.set(ppid, siblings);
   }
-  const found: number[] = [];
   const rootName = (await readFile(`/proc/${root}/comm`, "utf8").catch(() => "")).trim();
-  if (rootName !== "bwrap") found.push(root);
+  const found = rootName ? [{ pid: root, name: rootName }] : [];
   let level = [root];
   while (level.length > 0) {
     const next = level.flatMap((pid) => children.get(pid) ?? []);
-    found.push(...next.filter((process) => process.name !== "bwrap").map((process) => process.pid));
+    found.push(...next);
     level = next.map((process) => process.pid);
   }
   return found;

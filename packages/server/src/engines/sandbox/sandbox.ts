@@ -6,6 +6,7 @@ import type { BuildLimits, IsolationReport } from "../builder/builder.types.ts";
 import { describeSystemView, isWorldTraversable } from "./bwrap-arguments.ts";
 import { detectCgroups } from "./cgroups.ts";
 import { findOrphans, ownedName } from "./orphans.ts";
+import { processTreeUsage } from "./process-usage.ts";
 import { runHostCommand } from "./run-host-command.ts";
 import type {
   Sandbox,
@@ -171,6 +172,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     let stopping: Promise<void> | null = null;
     return {
       pid: sandboxed.pid,
+      usage: () => processTreeUsage(sandboxed.pid),
       exited,
       stop(graceMs) {
         stopping ??= (async () => {

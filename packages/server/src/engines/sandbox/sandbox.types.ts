@@ -1,4 +1,5 @@
 import type { BuildLimits, IsolationReport } from "../builder/builder.types.ts";
+import type { ProcessUsage } from "./process-usage.ts";
 
 export type SandboxBind = { source: string; destination: string };
 
@@ -11,6 +12,8 @@ export type SandboxRunOptions = {
   subdir?: string;
   /** The only variables the command sees, besides PATH, HOME, CI and LANG (which these may override). */
   env: Record<string, string>;
+  /** Start in this absolute path inside the sandbox (a bind's destination) instead of /workspace/<subdir>. */
+  workdir?: string;
   /** Host paths the command may read (a Node install outside /usr, an artifact); they must be traversable by the sandbox user. */
   extraReadOnlyBinds?: SandboxBind[];
   limits: BuildLimits;
@@ -50,6 +53,8 @@ export type SandboxExit = {
 export type SandboxInstance = {
   /** Host pid of the sandbox's outermost process; SIGKILL on it takes the whole instance down. */
   pid: number;
+  /** CPU time and resident memory of its processes now. */
+  usage(): Promise<ProcessUsage>;
   /** Settles once the command has exited, every process of it is gone and its cgroup is removed. */
   exited: Promise<SandboxExit>;
   /** SIGTERM to the command's main process, SIGKILL to the whole tree after graceMs; resolves once it is all gone. */

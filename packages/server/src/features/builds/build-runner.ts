@@ -8,15 +8,24 @@ import {
   type BuildStep,
 } from "../../engines/builder/builder.types.ts";
 import type { Db } from "../../platform/db.ts";
+import { newId } from "../../platform/ids.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { Outbox } from "../../platform/outbox.ts";
 import { jobs } from "../../platform/platform.tables.ts";
 import { DeferJob } from "../../platform/queue.ts";
+import type { AppFleet } from "../apps/app-fleet.ts";
+import { sealDeploymentEnv } from "../apps/apps.service.ts";
 import { createDeploymentFromBuild } from "../deployments/deployments.service.ts";
 import { deployments } from "../deployments/deployments.tables.ts";
 import type { EnvDeps } from "../env/env.service.ts";
 import { envForBuild } from "../env/env.service.ts";
-import { limitsOf, recordDetectedSettings, storedSettings } from "../projects/projects.service.ts";
+import {
+  limitsOf,
+  type ProjectRow,
+  recordDetectedSettings,
+  runtimeOf,
+  storedSettings,
+} from "../projects/projects.service.ts";
 import { projects } from "../projects/projects.tables.ts";
 import type { BuildLogs } from "./build-logs.ts";
 import { type BuildRow, isBuildActive, pendingSteps, type StoredStep } from "./build-view.ts";
@@ -30,11 +39,14 @@ export type BuildRunnerDeps = EnvDeps & {
   logs: BuildLogs;
   artifactsDir: string;
   concurrency: { instance: number; team: number };
+  /** Starts server apps' instances; without it a build with a start command fails at deploy. */
+  apps?: AppFleet;
   /** Called after a deployment is made or production moves; resolves once the edge serves the new routes. */
   onRoutesChanged(): Promise<void>;
 };
 
 export type BuildRunner = ReturnType<typeof createBuildRunner>;
+type BuildLogWriter = Awaited<ReturnType<BuildLogs["openWriter"]>>;
 
 const cancelPollMs = 1000;
 
@@ -179,16 +191,79 @@ export function createBuildRunner(deps: BuildRunnerDeps) {
       running.delete(build.id);
     }
     await stepWrite.catch(() => undefined);
-    if (result) await succeed(build, result, log);
+    if (result) await deploy({ build, project, result, log, onStep: events.onStep, target });
     else if (failure) await fail(build, failure, controller.signal.aborted, log);
     await log.flush();
     deps.logs.notify(build.id);
   }
 
-  async function succeed(build: BuildRow, result: BuildResult, log: Awaited<ReturnType<BuildLogs["openWriter"]>>) {
+  /**
+   * Publishes a built artifact. A server app's instances are started and must pass their health
+   * check first: until then nothing in the store changes, so a deployment that never gets
+   * healthy fails the build and production stays where it was.
+   */
+  async function deploy(options: {
+    build: BuildRow;
+    project: ProjectRow;
+    result: BuildResult;
+    log: BuildLogWriter;
+    onStep(step: BuildStep): void;
+    target: "production" | "preview";
+  }) {
+    const { build, project, result, log } = options;
     log.system(
       result.isReused ? "Source unchanged since an earlier build: its artifact is reused." : "Build succeeded.",
     );
+    const startedAt = new Date();
+    options.onStep({ id: "deploy", status: "running", startedAt, endedAt: null });
+    const startCommand = result.settings.startCommand;
+    let app: { deploymentId: string; startCommand: string; envSealed: string } | undefined;
+    if (startCommand) {
+      if (!deps.apps) throw new Error("server apps need the app fleet");
+      const runtime = runtimeOf(project);
+      const deploymentId = newId("dpl");
+      const { env } = await envForBuild(project.id, options.target, deps);
+      app = { deploymentId, startCommand, envSealed: sealDeploymentEnv(deploymentId, env, deps.secrets) };
+      const count = Math.max(1, runtime.minInstances);
+      log.system(
+        `Starting ${count} instance${count === 1 ? "" : "s"} (${runtime.memoryMb} MB, ${runtime.cpus} CPU each): ${startCommand}`,
+      );
+      log.system(
+        runtime.healthCheckPath
+          ? `Waiting for GET ${runtime.healthCheckPath} to answer 2xx/3xx (up to ${runtime.healthCheckTimeoutSeconds} s)`
+          : `Waiting for the app to listen on $PORT (up to ${runtime.healthCheckTimeoutSeconds} s)`,
+      );
+      try {
+        await deps.apps.prepare({
+          deploymentId,
+          projectId: project.id,
+          artifactHash: result.artifact.hash,
+          startCommand,
+          envSealed: app.envSealed,
+          role: "other",
+          runtime,
+        });
+      } catch (error) {
+        options.onStep({ id: "deploy", status: "failed", startedAt, endedAt: new Date() });
+        await fail(build, new BuildFailure("deploy", "unhealthy", (error as Error).message), false, log);
+        return;
+      }
+      log.system(`Healthy after ${Math.round((Date.now() - startedAt.getTime()) / 100) / 10} s.`);
+    }
+    try {
+      await succeed(build, result, app);
+    } catch (error) {
+      if (app) await deps.apps?.discard(app.deploymentId);
+      throw error;
+    }
+    options.onStep({ id: "deploy", status: "succeeded", startedAt, endedAt: new Date() });
+  }
+
+  async function succeed(
+    build: BuildRow,
+    result: BuildResult,
+    app: { deploymentId: string; startCommand: string; envSealed: string } | undefined,
+  ) {
     // The build reads "succeeded" only once its URLs answer: deployment first, then routes, then status.
     const deploymentId = await deps.db.transaction(async (tx) => {
       const deployment = await createDeploymentFromBuild(
@@ -197,6 +272,7 @@ export function createBuildRunner(deps: BuildRunnerDeps) {
           build: { ...build, commitSha: result.commitSha ?? build.commitSha },
           artifact: result.artifact,
           spaFallback: result.settings.spaFallback,
+          ...(app ? { app } : {}),
         },
         deps,
       );
@@ -225,12 +301,7 @@ export function createBuildRunner(deps: BuildRunnerDeps) {
     });
   }
 
-  async function fail(
-    build: BuildRow,
-    failure: BuildFailure,
-    isCanceled: boolean,
-    log: Awaited<ReturnType<BuildLogs["openWriter"]>>,
-  ) {
+  async function fail(build: BuildRow, failure: BuildFailure, isCanceled: boolean, log: BuildLogWriter) {
     const status = isCanceled || failure.reason === "canceled" ? "canceled" : "failed";
     log.system(status === "canceled" ? "Build canceled." : `Build failed at ${failure.step}: ${failure.message}`);
     await deps.db.transaction(async (tx) => {

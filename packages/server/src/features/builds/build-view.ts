@@ -32,7 +32,10 @@ export function toBuild(row: BuildRow, deploymentUrl: string | null): Build {
     steps,
     cache: row.cache as Build["cache"],
     isReused: row.isReused,
-    settings: (row.settings as BuildSettingsInput | null) ?? null,
+    // Builds recorded before start commands existed have none.
+    settings: row.settings
+      ? { startCommand: null, ...(row.settings as Omit<BuildSettingsInput, "startCommand">) }
+      : null,
     error: row.errorReason ? { step: row.errorStep, reason: row.errorReason, message: row.errorMessage ?? "" } : null,
     isolation: row.isolation ?? null,
     createdBy: { type: row.actorType, id: row.actorId, label: row.actorLabel },

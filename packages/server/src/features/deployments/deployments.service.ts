@@ -1,4 +1,4 @@
-import type { Deployment } from "@slipway/contracts";
+import type { Deployment, DeploymentRuntime } from "@slipway/contracts";
 import { and, desc, eq, inArray, ne } from "drizzle-orm";
 import type { RequestContext, TeamAccess } from "../../platform/access.ts";
 import { recordAudit } from "../../platform/audit.ts";
@@ -12,10 +12,18 @@ import { projects } from "../projects/projects.tables.ts";
 import { branchAliases, deployments, promotions } from "./deployments.tables.ts";
 import { branchAliasHost, branchSlug, deploymentHost, type EdgeAddress, productionHost, urlOf } from "./hostnames.ts";
 
-export type DeploymentsDeps = { db: Db; outbox: Outbox; edge: EdgeAddress };
+export type DeploymentsDeps = {
+  db: Db;
+  outbox: Outbox;
+  edge: EdgeAddress;
+  /** What an app deployment's instances are doing on this node. */
+  runtimeOf?(deploymentId: string): DeploymentRuntime;
+};
 type DeploymentRow = typeof deployments.$inferSelect;
+type ViewDeps = Pick<DeploymentsDeps, "edge" | "runtimeOf">;
 
-function toDeployment(row: DeploymentRow, project: ProjectRow, aliasSlugs: string[], edge: EdgeAddress): Deployment {
+function toDeployment(row: DeploymentRow, project: ProjectRow, aliasSlugs: string[], deps: ViewDeps): Deployment {
+  const { edge } = deps;
   const isProduction = project.productionDeploymentId === row.id;
   const aliases = [
     ...(isProduction ? [urlOf(productionHost(project.slug, edge), edge)] : []),
@@ -29,6 +37,8 @@ function toDeployment(row: DeploymentRow, project: ProjectRow, aliasSlugs: strin
     branch: row.branch,
     commitSha: row.commitSha,
     status: "ready",
+    kind: row.kind === "app" ? "app" : "static",
+    runtime: row.kind === "app" ? (deps.runtimeOf?.(row.id) ?? null) : null,
     url: urlOf(deploymentHost(row.label, project.slug, edge), edge),
     aliases,
     isProduction,
@@ -48,13 +58,13 @@ async function aliasesOf(db: Executor, deploymentIds: string[]) {
 
 export async function viewDeployment(
   id: string,
-  deps: Pick<DeploymentsDeps, "db" | "edge">,
+  deps: Pick<DeploymentsDeps, "db" | "edge" | "runtimeOf">,
 ): Promise<Deployment | null> {
   const [row] = await deps.db.select().from(deployments).where(eq(deployments.id, id));
   if (!row) return null;
   const [project] = await deps.db.select().from(projects).where(eq(projects.id, row.projectId));
   if (!project) return null;
-  return toDeployment(row, project, (await aliasesOf(deps.db, [row.id])).get(row.id) ?? [], deps.edge);
+  return toDeployment(row, project, (await aliasesOf(deps.db, [row.id])).get(row.id) ?? [], deps);
 }
 
 /**
@@ -74,6 +84,8 @@ export async function createDeploymentFromBuild(
     };
     artifact: { hash: string; files: number; bytes: number };
     spaFallback: boolean;
+    /** A server app: its id was chosen when its instances were started, before this row. */
+    app?: { deploymentId: string; startCommand: string; envSealed: string };
   },
   deps: Pick<DeploymentsDeps, "outbox">,
 ): Promise<DeploymentRow> {
@@ -81,7 +93,7 @@ export async function createDeploymentFromBuild(
   const [row] = await tx
     .insert(deployments)
     .values({
-      id: newId("dpl"),
+      id: options.app?.deploymentId ?? newId("dpl"),
       label: randomText(9),
       teamId: build.teamId,
       projectId: build.projectId,
@@ -91,6 +103,9 @@ export async function createDeploymentFromBuild(
       commitSha: build.commitSha,
       artifactHash: options.artifact.hash,
       spaFallback: options.spaFallback,
+      kind: options.app ? "app" : "static",
+      startCommand: options.app?.startCommand ?? null,
+      envSealed: options.app?.envSealed ?? null,
       files: options.artifact.files,
       bytes: options.artifact.bytes,
     })
@@ -154,10 +169,10 @@ export async function listDeployments(
     deps.db,
     rows.map((r) => r.id),
   );
-  return toPage(rows, options.limit, (row) => toDeployment(row, project, aliases.get(row.id) ?? [], deps.edge));
+  return toPage(rows, options.limit, (row) => toDeployment(row, project, aliases.get(row.id) ?? [], deps));
 }
 
-async function loadDeployment(teamId: string, deploymentId: string, db: Executor) {
+export async function loadDeployment(teamId: string, deploymentId: string, db: Executor) {
   const [row] = await db
     .select()
     .from(deployments)
@@ -216,7 +231,13 @@ export async function rollbackProduction(
   return promoteDeployment({ ...options, deploymentId: previous.deploymentId, reason: "rollback" }, deps);
 }
 
-export type StaticRoute = { host: string; deploymentId: string; artifactHash: string; spaFallback: boolean };
+export type StaticRoute = {
+  host: string;
+  deploymentId: string;
+  kind: "static" | "app";
+  artifactHash: string;
+  spaFallback: boolean;
+};
 
 /** Every hostname the edge should answer, from the store; the edge keeps it in memory. */
 export async function loadRoutes(deps: Pick<DeploymentsDeps, "db" | "edge">): Promise<StaticRoute[]> {
@@ -228,7 +249,13 @@ export async function loadRoutes(deps: Pick<DeploymentsDeps, "db" | "edge">): Pr
   const byId = new Map(rows.map((r) => [r.deployment.id, r]));
   const routes: StaticRoute[] = [];
   const route = (host: string, d: DeploymentRow) =>
-    routes.push({ host, deploymentId: d.id, artifactHash: d.artifactHash, spaFallback: d.spaFallback });
+    routes.push({
+      host,
+      deploymentId: d.id,
+      kind: d.kind === "app" ? "app" : "static",
+      artifactHash: d.artifactHash,
+      spaFallback: d.spaFallback,
+    });
   for (const { deployment, slug, productionId } of rows) {
     route(deploymentHost(deployment.label, slug, deps.edge), deployment);
     if (productionId === deployment.id) route(productionHost(slug, deps.edge), deployment);

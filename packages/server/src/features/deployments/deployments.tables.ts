@@ -18,6 +18,11 @@ export const deployments = pgTable(
     commitSha: text("commit_sha"),
     artifactHash: text("artifact_hash").notNull(),
     spaFallback: boolean("spa_fallback").notNull(),
+    /** "static" (files) or "app" (a server started with startCommand in the artifact). */
+    kind: text("kind").notNull().default("static"),
+    startCommand: text("start_command"),
+    /** Apps: the env vars as they were at deploy time, sealed; instances get exactly these. */
+    envSealed: text("env_sealed"),
     files: integer("files").notNull(),
     bytes: integer("bytes").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -1,7 +1,10 @@
 import { join } from "node:path";
-import type { RouteTable } from "../../edge/route-table.ts";
+import type { RouteEntry, RouteTable } from "../../edge/route-table.ts";
 import type { Db } from "../../platform/db.ts";
 import type { Logger } from "../../platform/logger.ts";
+import type { AppFleet } from "../apps/app-fleet.ts";
+import { loadAppDeployments } from "../apps/apps.service.ts";
+import { domainRouteEntries } from "../domains/domain-routes.ts";
 import { loadRoutes } from "./deployments.service.ts";
 import type { EdgeAddress } from "./hostnames.ts";
 
@@ -15,6 +18,8 @@ export function createEdgeRouteSync(deps: {
   routes: RouteTable;
   artifactsDir: string;
   logger: Logger;
+  /** Server apps: their instance pools become route targets. */
+  apps?: AppFleet;
   intervalMs?: number;
 }) {
   let timer: NodeJS.Timeout | null = null;
@@ -23,17 +28,28 @@ export function createEdgeRouteSync(deps: {
 
   async function reload(): Promise<void> {
     const rows = await loadRoutes(deps);
-    deps.routes.replaceAll(
-      rows.map((r) => ({
+    const apps = deps.apps?.plan(await loadAppDeployments(deps.db));
+    const entries: RouteEntry[] = [];
+    for (const r of rows) {
+      const pool = r.kind === "app" ? apps?.pools.get(r.deploymentId) : undefined;
+      if (r.kind === "app" && !pool) continue;
+      entries.push({
         host: r.host,
-        target: {
-          kind: "static",
-          deploymentId: r.deploymentId,
-          artifactDir: join(deps.artifactsDir, r.artifactHash),
-          spaFallback: r.spaFallback,
-        },
-      })),
-    );
+        target: pool
+          ? { kind: "app", deploymentId: r.deploymentId, upstreams: pool }
+          : {
+              kind: "static",
+              deploymentId: r.deploymentId,
+              artifactDir: join(deps.artifactsDir, r.artifactHash),
+              spaFallback: r.spaFallback,
+            },
+      });
+    }
+    // Verified custom domains serve what their project's production or branch host serves.
+    entries.push(...(await domainRouteEntries(deps, entries)));
+    deps.routes.replaceAll(entries);
+    // Only now, with the new routes in place, may an old production deployment start draining.
+    apps?.apply();
   }
 
   function run(): Promise<void> {

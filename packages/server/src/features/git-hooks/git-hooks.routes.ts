@@ -7,16 +7,20 @@ import { AppError, notFound } from "../../platform/errors.ts";
 import type { HttpApp } from "../../platform/http.ts";
 import type { Secrets } from "../../platform/secrets.ts";
 import { type BuildsDeps, queueBuild } from "../builds/builds.service.ts";
-import { webhookSecretOf } from "../projects/projects.service.ts";
+import { preferencesOf, webhookSecretOf } from "../projects/projects.service.ts";
 import { gitDeliveries, projects } from "../projects/projects.tables.ts";
 import { readPushWebhook, verifyDeployHook } from "./push-events.ts";
 
 const hookParams = z.strictObject({ projectId: z.string().max(64) });
 const hookAnswer = z.object({
-  status: z.enum(["queued", "duplicate", "ignored"]),
+  status: z.enum(["queued", "duplicate", "ignored", "skipped"]),
   buildId: z.string().nullable(),
   reason: z.string().nullable(),
+  /** Set when a valid push started nothing on purpose (auto-deploy is off): why. */
+  skipped: z.string().optional(),
 });
+/** A push the project asked not to build: accepted (202, so the forge does not retry), not built. */
+const autoDeployOff = "auto-deploy is off for this project";
 const tags = ["hooks"];
 
 /**
@@ -95,7 +99,7 @@ export function registerGitHookRoutes(app: HttpApp, deps: BuildsDeps & { secrets
         config: { access: "public", rateLimit: { max: 120, timeWindow: "1 minute" } },
         schema: {
           tags,
-          summary: "Push webhook for GitHub, GitLab and Gitea",
+          summary: "Push webhook for GitHub, GitLab and Gitea; builds only while the project's auto-deploy is on",
           params: hookParams,
           response: { 200: hookAnswer, 202: hookAnswer },
         },
@@ -111,6 +115,26 @@ export function registerGitHookRoutes(app: HttpApp, deps: BuildsDeps & { secrets
           return { status: "ignored" as const, buildId: null, reason: `branch ${event.branch} was deleted` };
         if (!project.gitUrl)
           return { status: "ignored" as const, buildId: null, reason: "the project has no git repository" };
+        if (!preferencesOf(project).autoDeploy) {
+          await recordAudit(deps.db, {
+            actor: { type: "anonymous" },
+            ip: request.ip,
+            teamId: project.teamId,
+            action: "hook.skipped",
+            resource: { type: "project", id: project.id },
+            result: "success",
+            details: {
+              reason: autoDeployOff,
+              provider: event.provider,
+              deliveryId: event.deliveryId,
+              branch: event.branch,
+              commitSha: event.commitSha,
+            },
+          });
+          return reply
+            .status(202)
+            .send({ status: "skipped" as const, buildId: null, reason: autoDeployOff, skipped: autoDeployOff });
+        }
         const answer = await deliver(project, {
           id: `${event.provider}:${event.deliveryId}`,
           provider: event.provider,
@@ -128,7 +152,8 @@ export function registerGitHookRoutes(app: HttpApp, deps: BuildsDeps & { secrets
         config: { access: "public", rateLimit: { max: 60, timeWindow: "1 minute" } },
         schema: {
           tags,
-          summary: "Deploy hook: build a branch; signed with X-Slipway-Timestamp and X-Slipway-Signature",
+          summary:
+            "Deploy hook: build a branch (auto-deploy or not); signed with X-Slipway-Timestamp and X-Slipway-Signature",
           params: hookParams,
           response: { 200: hookAnswer, 202: hookAnswer },
         },

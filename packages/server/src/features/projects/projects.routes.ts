@@ -130,11 +130,15 @@ export function registerProjectRoutes(
         response: { 200: projectSchema },
       },
     },
-    async (request) =>
-      updateProject(
+    async (request) => {
+      const project = await updateProject(
         { ctx: contextOf(request), access: teamOf(request), projectId: request.params.projectId, input: request.body },
         deps,
-      ),
+      );
+      // Scaling applies to running apps at once.
+      if (request.body.runtime) await deps.onRoutesChanged();
+      return project;
+    },
   );
 
   app.delete(

@@ -3,15 +3,19 @@ import {
   type BuildLimitsInput,
   type BuildSettingsInput,
   type CreateProjectInput,
+  type DeploymentPreferences,
   defaultBuildLimits,
+  defaultDeploymentPreferences,
+  defaultRuntimeSettings,
   type Project,
+  type RuntimeSettings,
   type UpdateProjectInput,
 } from "@slipway/contracts";
 import { and, eq } from "drizzle-orm";
 import type { RequestContext, TeamAccess } from "../../platform/access.ts";
 import { recordAudit } from "../../platform/audit.ts";
 import type { Db, Executor } from "../../platform/db.ts";
-import { conflict, notFound } from "../../platform/errors.ts";
+import { badRequest, conflict, notFound } from "../../platform/errors.ts";
 import { newId, randomText } from "../../platform/ids.ts";
 import type { Outbox } from "../../platform/outbox.ts";
 import { afterCursor, type Cursor, newestFirst, toPage } from "../../platform/pagination.ts";
@@ -37,6 +41,7 @@ export const fallbackSettings: BuildSettingsInput = {
   nodeVersion: String(process.versions.node.split(".")[0]),
   preBuildHook: null,
   postBuildHook: null,
+  startCommand: null,
 };
 
 export function storedSettings(row: ProjectRow): StoredSettings {
@@ -51,6 +56,15 @@ export function effectiveSettings(row: ProjectRow): BuildSettingsInput {
 
 export function limitsOf(row: ProjectRow): BuildLimitsInput {
   return { memoryMb: row.memoryMb, cpus: row.cpus, pids: row.pids, timeoutSeconds: row.timeoutSeconds };
+}
+
+/** Stored as jsonb: fields added later get their defaults. */
+export function runtimeOf(row: ProjectRow): RuntimeSettings {
+  return { ...defaultRuntimeSettings, ...(row.runtime as Partial<RuntimeSettings>) };
+}
+
+export function preferencesOf(row: ProjectRow): DeploymentPreferences {
+  return { ...defaultDeploymentPreferences, ...(row.preferences as Partial<DeploymentPreferences>) };
 }
 
 const webhookSealFor = (projectId: string) => `project:${projectId}:webhook`;
@@ -77,6 +91,8 @@ export async function toProject(row: ProjectRow, deps: Pick<ProjectsDeps, "db" |
     productionBranch: row.productionBranch,
     settings: effectiveSettings(row),
     limits: limitsOf(row),
+    runtime: runtimeOf(row),
+    preferences: preferencesOf(row),
     productionUrl: urlOf(productionHost(row.slug, deps.edge), deps.edge),
     productionDeploymentId: row.productionDeploymentId,
     hasPendingEnvChanges: Boolean(production && row.envChangedAt && row.envChangedAt > production.createdAt),
@@ -188,6 +204,9 @@ export async function updateProject(
     const current = await loadProject(access.teamId, options.projectId, tx);
     const stored = storedSettings(current);
     const limits = { ...limitsOf(current), ...input.limits };
+    const runtime = { ...runtimeOf(current), ...input.runtime };
+    if (runtime.minInstances > runtime.maxInstances)
+      throw badRequest("runtime.minInstances must not be above runtime.maxInstances");
     const [updated] = await tx
       .update(projects)
       .set({
@@ -198,6 +217,8 @@ export async function updateProject(
         ...(input.productionBranch ? { productionBranch: input.productionBranch } : {}),
         settings: { ...stored, overrides: { ...stored.overrides, ...input.settings } },
         ...limits,
+        runtime,
+        preferences: { ...preferencesOf(current), ...input.preferences },
         updatedAt: new Date(),
       })
       .where(eq(projects.id, current.id))

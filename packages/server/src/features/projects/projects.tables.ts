@@ -21,6 +21,10 @@ export const projects = pgTable(
     cpus: real("cpus").notNull(),
     pids: integer("pids").notNull(),
     timeoutSeconds: integer("timeout_seconds").notNull(),
+    /** RuntimeSettings: how server-app instances run and scale; read live, a change applies at once. */
+    runtime: jsonb("runtime").$type<Record<string, unknown>>().notNull().default({}),
+    /** DeploymentPreferences (auto-deploy, preview retention). */
+    preferences: jsonb("preferences").$type<Record<string, unknown>>().notNull().default({}),
     /** Signs git pushes (GitHub, Gitea) or is sent verbatim (GitLab) and signs deploy hooks. Sealed. */
     webhookSecretSealed: text("webhook_secret_sealed").notNull(),
     productionDeploymentId: text("production_deployment_id"),

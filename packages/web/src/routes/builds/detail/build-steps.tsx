@@ -12,6 +12,7 @@ const stepNames: Record<BuildStepView["id"], string> = {
   build: "Build",
   "post-build": "Post-build",
   package: "Package",
+  deploy: "Deploy",
 };
 
 /** A clock that ticks each second while something runs, for running steps' elapsed time. */
@@ -35,7 +36,7 @@ function stepTime(step: BuildStepView, now: number): string {
 export function BuildSteps({ build }: { build: Build }) {
   const now = useNow(isBuildActive(build));
   return (
-    <ol className="grid grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-6" aria-label="Build steps">
+    <ol className="grid grid-cols-2 gap-2 sm:grid-cols-4 lg:grid-cols-7" aria-label="Build steps">
       {build.steps.map((step) => (
         <li
           key={step.id}

@@ -1,11 +1,21 @@
 import { type BuildSettingsInput, buildSettingsSchema, frameworkLabels, frameworks } from "@slipway/contracts";
 import { FormField, TextField } from "../../../components/form-field";
+import { SettingsGroup } from "../../../components/settings-form";
+import { SwitchField } from "../../../components/switch-field";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "../../../components/ui/select";
-import { Switch } from "../../../components/ui/switch";
 import { useZodForm } from "../../../lib/use-zod-form";
 
-const buildOutputSchema = buildSettingsSchema.omit({ preBuildHook: true, postBuildHook: true });
 type Framework = BuildSettingsInput["framework"];
+
+/** Frameworks that run a server: without a start command their deployments would be served as files. */
+const serverFrameworks: readonly Framework[] = ["node-server", "python"];
+
+const buildOutputSchema = buildSettingsSchema
+  .omit({ preBuildHook: true, postBuildHook: true })
+  .refine((settings) => settings.startCommand !== null || !serverFrameworks.includes(settings.framework), {
+    path: ["startCommand"],
+    message: "A server app needs the command that starts it",
+  });
 
 /** An empty command box means "no command". */
 export const commandOrNull = (text: string) => text.trim() || null;
@@ -18,6 +28,7 @@ function toValues(settings: BuildSettingsInput) {
     outputDir: settings.outputDir,
     spaFallback: settings.spaFallback,
     nodeVersion: settings.nodeVersion,
+    startCommand: settings.startCommand ?? "",
   };
 }
 
@@ -30,13 +41,14 @@ export function useBuildOutputForm(settings: BuildSettingsInput) {
       ...values,
       installCommand: commandOrNull(values.installCommand),
       buildCommand: commandOrNull(values.buildCommand),
+      startCommand: commandOrNull(values.startCommand),
       outputDir: values.outputDir.trim(),
     }),
   });
   return { ...form, load: (next: BuildSettingsInput) => form.reset(toValues(next)) };
 }
 
-const textFields = [
+const buildFields = [
   {
     key: "installCommand",
     label: "Install command",
@@ -48,12 +60,22 @@ const textFields = [
     key: "outputDir",
     label: "Output directory",
     placeholder: ".",
-    hint: "What gets published, relative to the root directory.",
+    hint: "What gets published (and, for a server, where it starts), relative to the root directory.",
+  },
+] as const;
+
+const startField = [
+  {
+    key: "startCommand",
+    label: "Start command",
+    placeholder: "none: a static site",
+    hint: "Makes the project a server app: it runs with PORT set and the edge proxies to it.",
   },
 ] as const;
 
 export type BuildOutputForm = ReturnType<typeof useBuildOutputForm>;
 
+/** The runtime (framework, Node.js version, start command), then how the build runs and what it publishes. */
 export function BuildOutputFields({
   form,
   nodeVersions,
@@ -66,65 +88,61 @@ export function BuildOutputFields({
 }) {
   const versions = [...new Set([form.values.nodeVersion, ...nodeVersions])].sort((a, b) => Number(b) - Number(a));
   return (
-    <div className="grid gap-4 sm:grid-cols-2">
-      <FormField label="Framework" error={form.errors.framework}>
-        {({ id, ...aria }) => (
-          <Select
-            value={form.values.framework}
-            onValueChange={(value) => form.setField("framework", value as Framework)}
-            disabled={disabled}
-          >
-            <SelectTrigger id={id} {...aria}>
-              <SelectValue />
-            </SelectTrigger>
-            <SelectContent>
-              {frameworks.map((framework) => (
-                <SelectItem key={framework} value={framework}>
-                  {frameworkLabels[framework]}
-                </SelectItem>
-              ))}
-            </SelectContent>
-          </Select>
-        )}
-      </FormField>
-      <FormField label="Node.js version" error={form.errors.nodeVersion}>
-        {({ id, ...aria }) => (
-          <Select
-            value={form.values.nodeVersion}
-            onValueChange={(value) => form.setField("nodeVersion", value)}
-            disabled={disabled}
-          >
-            <SelectTrigger id={id} {...aria}>
-              <SelectValue />
-            </SelectTrigger>
-            <SelectContent>
-              {versions.map((version) => (
-                <SelectItem key={version} value={version}>
-                  Node.js {version}
-                </SelectItem>
-              ))}
-            </SelectContent>
-          </Select>
-        )}
-      </FormField>
-      <CommandFields fields={textFields} bind={form.bind} disabled={disabled} />
-      <FormField
-        label="Single-page app fallback"
-        hint="Answer paths with no file with index.html, for client-side routing."
-        error={form.errors.spaFallback}
-      >
-        {({ id, ...aria }) => (
-          <div className="flex h-9 items-center">
-            <Switch
-              id={id}
-              {...aria}
-              checked={form.values.spaFallback}
-              onCheckedChange={(checked) => form.setField("spaFallback", checked)}
+    <div className="grid gap-6">
+      <SettingsGroup title="Runtime">
+        <FormField label="Framework" error={form.errors.framework}>
+          {({ id, ...aria }) => (
+            <Select
+              value={form.values.framework}
+              onValueChange={(value) => form.setField("framework", value as Framework)}
               disabled={disabled}
-            />
-          </div>
-        )}
-      </FormField>
+            >
+              <SelectTrigger id={id} {...aria}>
+                <SelectValue />
+              </SelectTrigger>
+              <SelectContent>
+                {frameworks.map((framework) => (
+                  <SelectItem key={framework} value={framework}>
+                    {frameworkLabels[framework]}
+                  </SelectItem>
+                ))}
+              </SelectContent>
+            </Select>
+          )}
+        </FormField>
+        <FormField label="Node.js version" error={form.errors.nodeVersion}>
+          {({ id, ...aria }) => (
+            <Select
+              value={form.values.nodeVersion}
+              onValueChange={(value) => form.setField("nodeVersion", value)}
+              disabled={disabled}
+            >
+              <SelectTrigger id={id} {...aria}>
+                <SelectValue />
+              </SelectTrigger>
+              <SelectContent>
+                {versions.map((version) => (
+                  <SelectItem key={version} value={version}>
+                    Node.js {version}
+                  </SelectItem>
+                ))}
+              </SelectContent>
+            </Select>
+          )}
+        </FormField>
+        <CommandFields fields={startField} bind={form.bind} disabled={disabled} />
+      </SettingsGroup>
+      <SettingsGroup title="Build">
+        <CommandFields fields={buildFields} bind={form.bind} disabled={disabled} />
+        <SwitchField
+          label="Single-page app fallback"
+          hint="Static sites: answer paths with no file with index.html, for client-side routing."
+          error={form.errors.spaFallback}
+          checked={form.values.spaFallback}
+          onCheckedChange={(checked) => form.setField("spaFallback", checked)}
+          disabled={disabled}
+        />
+      </SettingsGroup>
     </div>
   );
 }

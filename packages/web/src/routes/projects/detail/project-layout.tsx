@@ -11,6 +11,7 @@ import { useProject } from "../../../data/projects";
 import { isApiError } from "../../../lib/api";
 import { NewBuildDialog } from "../../builds/common/new-build-dialog";
 import { RequirePermission, useCurrentTeam } from "../../teams/team-layout";
+import { isServerApp } from "../common/app-state";
 import { PendingEnvBanner } from "./pending-env-banner";
 import { ProjectTabs } from "./project-tabs";
 
@@ -52,7 +53,7 @@ function ProjectFrame() {
   return (
     <div className="grid grid-cols-1 gap-6">
       <ProjectHeader project={project.data} />
-      <ProjectTabs teamId={team.id} projectId={projectId} />
+      <ProjectTabs teamId={team.id} projectId={projectId} isServerApp={isServerApp(project.data)} />
       <PendingEnvBanner project={project.data} />
       <Outlet />
     </div>

@@ -1,12 +1,26 @@
 import { Link, type LinkProps } from "@tanstack/react-router";
 
+type Tab = { label: string; link: LinkProps; isExact?: boolean };
+
 /** The project's sections, as links: each tab has its own address. */
-export function ProjectTabs({ teamId, projectId }: { teamId: string; projectId: string }) {
+export function ProjectTabs({
+  teamId,
+  projectId,
+  isServerApp = false,
+}: {
+  teamId: string;
+  projectId: string;
+  /** Server apps have running instances and a runtime log to look at. */
+  isServerApp?: boolean;
+}) {
   const params = { teamId, projectId };
-  const tabs: { label: string; link: LinkProps; isExact?: boolean }[] = [
+  const runtimeTab: Tab = { label: "Runtime", link: { to: "/t/$teamId/projects/$projectId/runtime", params } };
+  const tabs: Tab[] = [
     { label: "Overview", link: { to: "/t/$teamId/projects/$projectId", params }, isExact: true },
     { label: "Builds", link: { to: "/t/$teamId/projects/$projectId/builds", params } },
     { label: "Deployments", link: { to: "/t/$teamId/projects/$projectId/deployments", params } },
+    ...(isServerApp ? [runtimeTab] : []),
+    { label: "Domains", link: { to: "/t/$teamId/projects/$projectId/domains", params } },
     { label: "Settings", link: { to: "/t/$teamId/projects/$projectId/settings", params } },
   ];
   return (

@@ -25,6 +25,7 @@ const placeholderSettings: Project["settings"] = {
   nodeVersion: "20",
   preBuildHook: null,
   postBuildHook: null,
+  startCommand: null,
 };
 
 /**

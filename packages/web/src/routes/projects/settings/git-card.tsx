@@ -1,29 +1,29 @@
-import { gitSourceSchema, type Project, updateProjectSchema } from "@slipway/contracts";
+import { gitSourceSchema, type Project } from "@slipway/contracts";
 import { TextField } from "../../../components/form-field";
 import { SettingsForm } from "../../../components/settings-form";
 import { useZodForm } from "../../../lib/use-zod-form";
 import { showDetectError } from "../common/detect-error";
 import { SettingsCard, useSaveProject } from "./settings-card";
 
-const gitFormSchema = gitSourceSchema.extend({ productionBranch: updateProjectSchema.shape.productionBranch.unwrap() });
-
-/** The repository to build from; for an empty project, connecting one here starts git builds. */
+/**
+ * The repository to build from; for an empty project, connecting one here starts git builds.
+ * Which branch is production is a deployment preference (its own card).
+ */
 export function GitCard({ project }: { project: Project }) {
   const saving = useSaveProject(project, "the git settings");
   const form = useZodForm({
-    schema: gitFormSchema,
+    schema: gitSourceSchema,
     initial: {
       url: project.git?.url ?? "",
       branch: project.git?.branch ?? project.productionBranch,
       rootDir: project.git?.rootDir ?? "",
-      productionBranch: project.productionBranch,
     },
   });
   const disabled = !saving.canSave;
 
-  const submit = form.handleSubmit(({ productionBranch, ...git }) =>
+  const submit = form.handleSubmit((git) =>
     saving.save(
-      { git, productionBranch },
+      { git },
       {
         showServerError: (error) => {
           if (!showDetectError(form, error)) form.showServerError(error);
@@ -59,14 +59,8 @@ export function GitCard({ project }: { project: Project }) {
           disabled={disabled}
           {...form.bind("url")}
         />
-        <div className="grid gap-4 sm:grid-cols-3">
+        <div className="grid gap-4 sm:grid-cols-2">
           <TextField label="Branch" className="font-mono" disabled={disabled} {...form.bind("branch")} />
-          <TextField
-            label="Production branch"
-            className="font-mono"
-            disabled={disabled}
-            {...form.bind("productionBranch")}
-          />
           <TextField
             label="Root directory"
             placeholder="/"

@@ -1,5 +1,5 @@
 import { buildLimitsSchema, defaultBuildLimits, type Project } from "@slipway/contracts";
-import { TextField } from "../../../components/form-field";
+import { NumberField, numberOrUndefined } from "../../../components/number-field";
 import { SettingsForm } from "../../../components/settings-form";
 import { useZodForm } from "../../../lib/use-zod-form";
 import { SettingsCard, useSaveProject } from "./settings-card";
@@ -22,14 +22,12 @@ export function LimitsCard({ project }: { project: Project }) {
       LimitKey,
       string
     >,
-    // An empty box is not zero: leave it to the schema to say a number is needed.
-    prepare: (values) =>
-      Object.fromEntries(fields.map(({ key }) => [key, values[key].trim() === "" ? undefined : Number(values[key])])),
+    prepare: (values) => Object.fromEntries(fields.map(({ key }) => [key, numberOrUndefined(values[key])])),
   });
   return (
     <SettingsCard
       id="limits"
-      title="Limits"
+      title="Build limits"
       description={`Resources for each build. Defaults: ${defaultBuildLimits.memoryMb} MB, ${defaultBuildLimits.cpus} CPU, ${defaultBuildLimits.pids} processes, ${defaultBuildLimits.timeoutSeconds} s.`}
     >
       <SettingsForm
@@ -42,13 +40,10 @@ export function LimitsCard({ project }: { project: Project }) {
       >
         <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
           {fields.map((field) => (
-            <TextField
+            <NumberField
               key={field.key}
               label={field.label}
-              type="number"
-              inputMode="decimal"
               step={field.step}
-              className="tabular-nums"
               disabled={!saving.canSave}
               {...form.bind(field.key)}
             />

@@ -7,7 +7,9 @@ import { GeneralCard } from "./general-card";
 import { GitCard } from "./git-card";
 import { HooksCard } from "./hooks-card";
 import { LimitsCard } from "./limits-card";
+import { PreferencesCard } from "./preferences-card";
 import { ProjectDangerZone } from "./project-danger-zone";
+import { ResourcesCard } from "./resources-card";
 
 /**
  * Each card saves on its own. A card's form starts from the saved values and starts over when
@@ -22,14 +24,16 @@ export function ProjectSettingsPage() {
   const sections = [
     { id: "general", label: "General" },
     { id: "git", label: "Git" },
+    { id: "preferences", label: "Deployment preferences" },
     { id: "build", label: "Build & output" },
+    { id: "resources", label: "Resources & scaling" },
     { id: "hooks", label: "Build hooks" },
-    { id: "limits", label: "Limits" },
+    { id: "limits", label: "Build limits" },
     { id: "cache", label: "Build cache" },
     ...(can("env:read") ? [{ id: "env", label: "Environment variables" }] : []),
   ];
   return (
-    <div className="grid grid-cols-1 gap-6 lg:grid-cols-[11rem_minmax(0,1fr)] lg:items-start">
+    <div className="grid grid-cols-1 gap-6 lg:grid-cols-[12rem_minmax(0,1fr)] lg:items-start">
       <nav aria-label="Settings sections" className="sticky top-6 hidden lg:grid">
         {sections.map((section) => (
           <a
@@ -44,7 +48,9 @@ export function ProjectSettingsPage() {
       <div className="grid grid-cols-1 gap-6">
         <GeneralCard key={keyOf(project.name)} project={project} />
         <GitCard key={keyOf([project.git, project.productionBranch])} project={project} />
+        <PreferencesCard key={keyOf([project.productionBranch, project.preferences])} project={project} />
         <BuildCard key={keyOf(buildOutput)} project={project} />
+        <ResourcesCard key={keyOf([project.runtime, buildOutput.startCommand])} project={project} />
         <HooksCard key={keyOf([preBuildHook, postBuildHook])} project={project} />
         <LimitsCard key={keyOf(project.limits)} project={project} />
         <CacheCard project={project} />

@@ -1,17 +1,18 @@
 import { RotateCw } from "lucide-react";
-import { Button } from "../../../components/ui/button";
-import type { BuildLogPhase } from "../../../data/build-logs";
+import type { LogPhase } from "../lib/line-stream";
+import { Button } from "./ui/button";
 
-/** Where the stream stands, and how many lines there are (or match the filter). */
+/** Where a log stream stands, and how many lines there are (or match the filter). */
 export function LogStatus({
   phase,
-  isBuildActive,
+  isActive,
   lineCount,
   shownCount,
   onReconnect,
 }: {
-  phase: BuildLogPhase;
-  isBuildActive: boolean;
+  phase: LogPhase;
+  /** Whether new lines may still come (a running build, a deployment); an ended build's stream only replays. */
+  isActive: boolean;
   lineCount: number;
   shownCount: number | null;
   onReconnect: () => void;
@@ -19,7 +20,7 @@ export function LogStatus({
   const count = shownCount === null ? `${lineCount} lines` : `${shownCount} of ${lineCount} lines`;
   return (
     <div className="flex items-center gap-2 text-muted-foreground text-xs" aria-live="polite">
-      {phase === "live" && isBuildActive ? (
+      {phase === "live" && isActive ? (
         <span className="flex items-center gap-1.5 font-medium text-success" data-testid="log-live">
           <span className="relative flex size-2">
             <span className="absolute inline-flex size-full animate-ping rounded-full bg-success opacity-60" />
@@ -38,7 +39,7 @@ export function LogStatus({
           </Button>
         </span>
       ) : null}
-      <span className="tabular-nums">{count}</span>
+      <span className="whitespace-nowrap tabular-nums">{count}</span>
     </div>
   );
 }

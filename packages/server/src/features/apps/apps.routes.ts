@@ -1,0 +1,155 @@
+import {
+  deploymentRuntimeSchema,
+  runtimeLogLineSchema,
+  runtimeLogQuerySchema,
+  scaleDeploymentSchema,
+} from "@slipway/contracts";
+import { z } from "zod";
+import { recordAudit } from "../../platform/audit.ts";
+import type { Db } from "../../platform/db.ts";
+import { conflict } from "../../platform/errors.ts";
+import type { HttpApp } from "../../platform/http.ts";
+import { contextOf, teamOf } from "../../platform/route-context.ts";
+import { loadDeployment } from "../deployments/deployments.service.ts";
+import { teamParams } from "../projects/projects.routes.ts";
+import type { AppFleet } from "./app-fleet.ts";
+import { streamRuntimeLog } from "./runtime-log-stream.ts";
+import type { RuntimeLogs } from "./runtime-logs.ts";
+
+const deploymentParams = teamParams.extend({ deploymentId: z.string().max(64) });
+const tags = ["apps"];
+
+export type AppsRouteDeps = { db: Db; fleet: AppFleet; logs: RuntimeLogs };
+
+/** A server app's deployment of the caller's team, or 404; a static one is a 409 here. */
+async function loadAppDeployment(teamId: string, deploymentId: string, db: Db) {
+  const row = await loadDeployment(teamId, deploymentId, db);
+  if (row.kind !== "app") throw conflict("this deployment serves static files: it has no instances or runtime logs");
+  return row;
+}
+
+export function registerAppRoutes(app: HttpApp, deps: AppsRouteDeps) {
+  app.get(
+    "/api/v1/teams/:teamId/deployments/:deploymentId/instances",
+    {
+      config: { access: { team: "projects:read" } },
+      schema: {
+        tags,
+        summary: "The deployment's instances: state, uptime, restarts, CPU and memory now",
+        params: deploymentParams,
+        response: { 200: deploymentRuntimeSchema },
+      },
+    },
+    async (request) => {
+      const row = await loadAppDeployment(teamOf(request).teamId, request.params.deploymentId, deps.db);
+      return deps.fleet.runtime(row.id);
+    },
+  );
+
+  app.post(
+    "/api/v1/teams/:teamId/deployments/:deploymentId/scale",
+    {
+      config: { access: { team: "apps:manage" } },
+      schema: {
+        tags,
+        summary: "Run this many instances now (0 stops it until its next request)",
+        params: deploymentParams,
+        body: scaleDeploymentSchema,
+        response: { 200: deploymentRuntimeSchema },
+      },
+    },
+    async (request) => {
+      const access = teamOf(request);
+      const row = await loadAppDeployment(access.teamId, request.params.deploymentId, deps.db);
+      if (!deps.fleet.scale(row.id, request.body.instances))
+        throw conflict("this deployment is not loaded on this node yet; try again in a few seconds");
+      const ctx = contextOf(request);
+      await recordAudit(deps.db, {
+        actor: ctx.actor,
+        ip: ctx.ip,
+        teamId: access.teamId,
+        action: "deployment.scale",
+        resource: { type: "deployment", id: row.id },
+        result: "success",
+        details: { instances: request.body.instances },
+      });
+      return deps.fleet.runtime(row.id);
+    },
+  );
+
+  app.post(
+    "/api/v1/teams/:teamId/deployments/:deploymentId/restart",
+    {
+      config: { access: { team: "apps:manage" } },
+      schema: {
+        tags,
+        summary: "Replace every instance, one at a time (a new one is healthy before an old one stops)",
+        params: deploymentParams,
+        response: { 200: deploymentRuntimeSchema },
+      },
+    },
+    async (request) => {
+      const access = teamOf(request);
+      const row = await loadAppDeployment(access.teamId, request.params.deploymentId, deps.db);
+      if (!(await deps.fleet.restart(row.id)))
+        throw conflict("this deployment is not loaded on this node yet; try again in a few seconds");
+      const ctx = contextOf(request);
+      await recordAudit(deps.db, {
+        actor: ctx.actor,
+        ip: ctx.ip,
+        teamId: access.teamId,
+        action: "deployment.restart",
+        resource: { type: "deployment", id: row.id },
+        result: "success",
+      });
+      return deps.fleet.runtime(row.id);
+    },
+  );
+
+  app.get(
+    "/api/v1/teams/:teamId/deployments/:deploymentId/logs",
+    {
+      config: { access: { team: "projects:read" } },
+      schema: {
+        tags,
+        summary: "Runtime logs (stdout/stderr of every instance): the newest lines, or the ones after `after`",
+        params: deploymentParams,
+        querystring: runtimeLogQuerySchema,
+        response: { 200: z.object({ lines: z.array(runtimeLogLineSchema) }) },
+      },
+    },
+    async (request) => {
+      const row = await loadAppDeployment(teamOf(request).teamId, request.params.deploymentId, deps.db);
+      const { after, limit, instanceId, stream, q } = request.query;
+      return { lines: await deps.logs.read(row.id, { after, limit, instanceId, stream, q }) };
+    },
+  );
+
+  app.get(
+    "/api/v1/teams/:teamId/deployments/:deploymentId/logs/stream",
+    {
+      config: { access: { team: "projects:read" } },
+      schema: {
+        tags,
+        summary: "Runtime logs live, as server-sent events (`line`); resumes from Last-Event-ID",
+        params: deploymentParams,
+        querystring: runtimeLogQuerySchema.omit({ limit: true }),
+      },
+    },
+    async (request, reply) => {
+      const row = await loadAppDeployment(teamOf(request).teamId, request.params.deploymentId, deps.db);
+      const lastEventId = Number(request.headers["last-event-id"]);
+      const { after, instanceId, stream, q } = request.query;
+      await streamRuntimeLog(
+        request,
+        reply,
+        {
+          deploymentId: row.id,
+          after: Number.isInteger(lastEventId) && lastEventId > 0 ? lastEventId : after,
+          filter: { instanceId, stream, q },
+        },
+        deps,
+      );
+    },
+  );
+}
