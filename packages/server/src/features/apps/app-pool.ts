@@ -127,7 +127,7 @@ export class AppPool implements AppUpstreams {
     for (;;) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new Error("no instance became healthy in time");
-      await this.#nextChange(remaining);
+      await this.#next("change", Math.min(remaining, 1000));
       const member = this.#pick(exclude);
       if (member) return this.#lend(member);
       if (this.#crashReason) throw new Error(this.#crashReason);
@@ -164,7 +164,13 @@ export class AppPool implements AppUpstreams {
     this.#crashReason = null;
     for (const member of old) {
       const fresh = this.#start();
-      await fresh.app.ready().catch(() => undefined);
+      try {
+        await fresh.app.ready();
+      } catch (error) {
+        // The replacement does not come up: keep the running one, say why.
+        await this.#retire(fresh);
+        throw error;
+      }
       await this.#retire(member);
     }
   }
@@ -235,14 +241,16 @@ export class AppPool implements AppUpstreams {
     this.#changes.emit("change");
   }
 
-  #nextChange(timeoutMs: number): Promise<void> {
+  /** Resolves at the next event (or after timeoutMs), leaving no listener behind. */
+  #next(event: "change" | "idle", timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, Math.min(timeoutMs, 1000));
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        this.#changes.off(event, done);
         resolve();
-      }
-      this.#changes.once("change", done);
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.#changes.once(event, done);
     });
   }
 
@@ -272,9 +280,9 @@ export class AppPool implements AppUpstreams {
         member.port = await freePort();
         member.workspace = await this.#deps.sandbox.createWorkspace(`app-${this.spec.deploymentId}`);
       } catch (error) {
-        deferred.fail(error as Error);
-        member.state = "stopped";
-        member.reason = `could not prepare the instance: ${(error as Error).message}`;
+        deferred.fail(new Error(`could not prepare the instance: ${(error as Error).message}`));
+        this.#members.delete(id);
+        await member.workspace.remove().catch(() => undefined);
         this.#changed();
         return;
       }
@@ -322,15 +330,7 @@ export class AppPool implements AppUpstreams {
     const graceMs = this.#deps.settings().shutdownGraceSeconds * 1000;
     // Requests already lent to it finish first (up to the grace period), then SIGTERM.
     const deadline = Date.now() + graceMs;
-    while (member.inflight > 0 && Date.now() < deadline) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 100);
-        this.#changes.once("idle", () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    while (member.inflight > 0 && Date.now() < deadline) await this.#next("idle", 100);
     await member.app.stop(graceMs);
     member.state = "stopped";
     this.#members.delete(member.id);

@@ -94,4 +94,17 @@ describe.each(testStores.slice(0, 1))("server app scaling and faults on %s", (st
     const bystander = await fetchFromEdge(platform.edgeUrl, other.project.productionUrl);
     expect(bystander.status).toBe(200);
   });
+
+  it("stops a fork bomb at the process limit with a clear error; other apps keep answering", async () => {
+    const other = await deployed("Neighbour", {});
+    const { build } = await deployed(
+      "Forky",
+      { pids: 48, cpus: 0.5 },
+      { startCommand: "node server.js & while :; do sleep 600 & done" },
+    );
+    expect(build.status).toBe("failed");
+    expect(build.error).toMatchObject({ step: "deploy", reason: "unhealthy" });
+    expect(build.error.message).toMatch(/Cannot fork/);
+    expect((await fetchFromEdge(platform.edgeUrl, other.project.productionUrl)).status).toBe(200);
+  });
 });

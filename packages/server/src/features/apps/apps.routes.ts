@@ -4,6 +4,7 @@ import {
   runtimeLogQuerySchema,
   scaleDeploymentSchema,
 } from "@slipway/contracts";
+import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import { recordAudit } from "../../platform/audit.ts";
 import type { Db } from "../../platform/db.ts";
@@ -29,6 +30,19 @@ async function loadAppDeployment(teamId: string, deploymentId: string, db: Db) {
 }
 
 export function registerAppRoutes(app: HttpApp, deps: AppsRouteDeps) {
+  const audit = (request: FastifyRequest, action: string, deploymentId: string, details?: Record<string, unknown>) => {
+    const ctx = contextOf(request);
+    return recordAudit(deps.db, {
+      actor: ctx.actor,
+      ip: ctx.ip,
+      teamId: teamOf(request).teamId,
+      action,
+      resource: { type: "deployment", id: deploymentId },
+      result: "success",
+      ...(details ? { details } : {}),
+    });
+  };
+
   app.get(
     "/api/v1/teams/:teamId/deployments/:deploymentId/instances",
     {
@@ -63,16 +77,7 @@ export function registerAppRoutes(app: HttpApp, deps: AppsRouteDeps) {
       const row = await loadAppDeployment(access.teamId, request.params.deploymentId, deps.db);
       if (!deps.fleet.scale(row.id, request.body.instances))
         throw conflict("this deployment is not loaded on this node yet; try again in a few seconds");
-      const ctx = contextOf(request);
-      await recordAudit(deps.db, {
-        actor: ctx.actor,
-        ip: ctx.ip,
-        teamId: access.teamId,
-        action: "deployment.scale",
-        resource: { type: "deployment", id: row.id },
-        result: "success",
-        details: { instances: request.body.instances },
-      });
+      await audit(request, "deployment.scale", row.id, { instances: request.body.instances });
       return deps.fleet.runtime(row.id);
     },
   );
@@ -91,17 +96,11 @@ export function registerAppRoutes(app: HttpApp, deps: AppsRouteDeps) {
     async (request) => {
       const access = teamOf(request);
       const row = await loadAppDeployment(access.teamId, request.params.deploymentId, deps.db);
-      if (!(await deps.fleet.restart(row.id)))
-        throw conflict("this deployment is not loaded on this node yet; try again in a few seconds");
-      const ctx = contextOf(request);
-      await recordAudit(deps.db, {
-        actor: ctx.actor,
-        ip: ctx.ip,
-        teamId: access.teamId,
-        action: "deployment.restart",
-        resource: { type: "deployment", id: row.id },
-        result: "success",
+      const isLoaded = await deps.fleet.restart(row.id).catch((error: Error) => {
+        throw conflict(`a new instance did not become healthy, the running ones were kept: ${error.message}`);
       });
+      if (!isLoaded) throw conflict("this deployment is not loaded on this node yet; try again in a few seconds");
+      await audit(request, "deployment.restart", row.id);
       return deps.fleet.runtime(row.id);
     },
   );

@@ -219,7 +219,6 @@ export function createBuildRunner(deps: BuildRunnerDeps) {
     const startCommand = result.settings.startCommand;
     let app: { deploymentId: string; startCommand: string; envSealed: string } | undefined;
     if (startCommand) {
-      if (!deps.apps) throw new Error("server apps need the app fleet");
       const runtime = runtimeOf(project);
       const deploymentId = newId("dpl");
       const { env } = await envForBuild(project.id, options.target, deps);
@@ -234,6 +233,7 @@ export function createBuildRunner(deps: BuildRunnerDeps) {
           : `Waiting for the app to listen on $PORT (up to ${runtime.healthCheckTimeoutSeconds} s)`,
       );
       try {
+        if (!deps.apps) throw new Error("this Slipway runs no server apps (no app runtime)");
         await deps.apps.prepare({
           deploymentId,
           projectId: project.id,
