@@ -38,7 +38,13 @@ function upstreamsOf(ports: number[]): AppUpstreams & { inflight: () => number; 
       if (port === undefined) throw new Error("no instance");
       inflight += 1;
       lent.push(port);
-      return { instanceId: String(port), port, release: () => void (inflight -= 1) };
+      return {
+        instanceId: String(port),
+        port,
+        release: () => {
+          inflight -= 1;
+        },
+      };
     },
   };
 }
