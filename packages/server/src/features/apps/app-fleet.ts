@@ -41,6 +41,8 @@ type Entry = {
   wasUnhealthy: boolean;
 };
 
+const sampleEveryMs = 2_000;
+
 /** Production never needs a request to start; min 0 means "may idle out", not "run none". */
 const baseInstances = (runtime: RuntimeSettings) => Math.max(1, runtime.minInstances);
 
@@ -54,6 +56,7 @@ export function createAppFleet(deps: AppFleetDeps) {
   const entries = new Map<string, Entry>();
   const tickMs = deps.tickMs ?? 2_000;
   let timer: NodeJS.Timeout | null = null;
+  let lastSampleAt = 0;
 
   function entryFor(app: AppDeployment, role: Entry["role"]): Entry {
     const existing = entries.get(app.deploymentId);
@@ -106,10 +109,13 @@ export function createAppFleet(deps: AppFleetDeps) {
 
   function tick() {
     const now = Date.now();
+    // Reading /proc costs: CPU and memory are sampled every 2 s whatever the tick.
+    const shouldSample = now - lastSampleAt >= sampleEveryMs;
+    if (shouldSample) lastSampleAt = now;
     for (const [id, entry] of entries) {
       const { pool, runtime } = entry;
       if (pool.desired === 0 && pool.healthy() === 0) continue;
-      void pool.sample().catch(() => undefined);
+      if (shouldSample) void pool.sample().catch(() => undefined);
       const appState = pool.state();
       if (appState.state === "unhealthy" && !entry.wasUnhealthy) {
         entry.wasUnhealthy = true;
