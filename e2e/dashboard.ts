@@ -140,10 +140,7 @@ export async function importGitProject(
 }
 
 /** Opens one of the project's tabs (Overview, Builds, Deployments, Runtime, Settings). */
-export async function openProjectTab(
-  page: Page,
-  tab: "Overview" | "Builds" | "Deployments" | "Runtime" | "Settings",
-) {
+export async function openProjectTab(page: Page, tab: "Overview" | "Builds" | "Deployments" | "Runtime" | "Settings") {
   await page.getByRole("navigation", { name: "Project" }).getByRole("link", { name: tab, exact: true }).click();
   await page.waitForURL(
     tab === "Overview" ? /\/projects\/prj_[^/]+$/ : new RegExp(`/projects/prj_[^/]+/${tab.toLowerCase()}$`),

@@ -108,8 +108,9 @@ export function createProxy(deps: { logger: Logger }): Proxy {
           raw.push(name, incoming.rawHeaders[i + 1] ?? "");
         }
         res.writeHead(incoming.statusCode ?? 502, incoming.statusMessage, raw);
-        // Streams (SSE, chunked) go out as they come: no buffering here.
-        res.flushHeaders();
+        // A body of known length goes out with the headers in one write; a stream (SSE, chunked)
+        // gets its headers at once, whenever its first chunk comes.
+        if (incoming.headers["content-length"] === undefined) res.flushHeaders();
         incoming.pipe(res);
         incoming.once("end", release);
         incoming.once("close", release);

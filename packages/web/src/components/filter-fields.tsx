@@ -22,14 +22,26 @@ export function TextFilter({
 }) {
   const [text, setText] = useState(value ?? "");
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  /** The value this box last reported; any other is a change from outside (cleared, back button). */
+  const reported = useRef(value);
   const id = useId();
 
   useEffect(() => () => clearTimeout(timer.current), []);
 
+  useEffect(() => {
+    if (value === reported.current) return;
+    reported.current = value;
+    clearTimeout(timer.current);
+    setText(value ?? "");
+  }, [value]);
+
   function type(next: string) {
     setText(next);
     clearTimeout(timer.current);
-    timer.current = setTimeout(() => onChange(next.trim() || undefined), 350);
+    timer.current = setTimeout(() => {
+      reported.current = next.trim() || undefined;
+      onChange(reported.current);
+    }, 350);
   }
 
   return (

@@ -1,5 +1,5 @@
 import { ArrowDown } from "lucide-react";
-import { type ReactNode, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { type ReactNode, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { cn } from "../lib/utils";
 import { Button } from "./ui/button";
 
@@ -9,6 +9,17 @@ const rowHeight = 20;
 const overscan = 30;
 
 export type LogStream = "stdout" | "stderr" | "system";
+
+/** One row on screen: a line, or one part of a line with line breaks in it (an exit's last output). */
+type Row<T> = { line: T; text: string; part: number };
+
+function toRows<T extends { text: string }>(lines: T[]): Row<T>[] {
+  return lines.flatMap((line) =>
+    line.text.includes("\n")
+      ? line.text.split("\n").map((text, part) => ({ line, text, part }))
+      : [{ line, text: line.text, part: 0 }],
+  );
+}
 
 const streamClasses: Record<LogStream, string> = {
   stdout: "",
@@ -20,8 +31,8 @@ const streamClasses: Record<LogStream, string> = {
  * The lines of a log (a build's, an app's): stderr tinted, Slipway's own lines set apart, a
  * sticky gutter (line number, time, instance) on the left. While `isFollowing` it stays at the
  * newest line; scrolling up stops that, scrolling back to the bottom resumes it. Lines put in
- * front (older ones loaded) leave the view where it was. Only the rows in view are in the
- * DOM, so tens of thousands of lines stay smooth.
+ * front (older ones loaded) leave the view where it was. A line with line breaks takes a row
+ * per part. Only the rows in view are in the DOM, so tens of thousands of lines stay smooth.
  */
 export function LogLines<T extends { text: string; stream: LogStream }>({
   lines,
@@ -51,6 +62,7 @@ export function LogLines<T extends { text: string; stream: LogStream }>({
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(480);
   const firstKey = useRef<number | null>(null);
+  const rows = useMemo(() => toRows(lines), [lines]);
 
   useEffect(() => {
     const element = viewport.current;
@@ -73,10 +85,10 @@ export function LogLines<T extends { text: string; stream: LogStream }>({
     }
     // Older lines put in front: keep showing the lines that were in view.
     if (previousFirst !== null && previousFirst !== keyOf(first)) {
-      const shift = lines.findIndex((line) => keyOf(line) === previousFirst);
+      const shift = rows.findIndex((row) => keyOf(row.line) === previousFirst);
       if (shift > 0) element.scrollTop += shift * rowHeight;
     }
-  }, [lines, isFollowing, keyOf]);
+  }, [lines, rows, isFollowing, keyOf]);
 
   function onScroll() {
     const element = viewport.current;
@@ -87,9 +99,9 @@ export function LogLines<T extends { text: string; stream: LogStream }>({
   }
 
   // A filter can shrink the list under a scroll position the browser has not clamped yet.
-  const top = Math.min(scrollTop, Math.max(0, lines.length * rowHeight - height));
+  const top = Math.min(scrollTop, Math.max(0, rows.length * rowHeight - height));
   const first = Math.max(0, Math.floor(top / rowHeight) - overscan);
-  const last = Math.min(lines.length, Math.ceil((top + height) / rowHeight) + overscan);
+  const last = Math.min(rows.length, Math.ceil((top + height) / rowHeight) + overscan);
 
   return (
     <div className="relative">
@@ -106,11 +118,11 @@ export function LogLines<T extends { text: string; stream: LogStream }>({
         ) : (
           <div
             className="w-max min-w-full py-2"
-            style={{ height: lines.length * rowHeight + 16, paddingTop: first * rowHeight + 8 }}
+            style={{ height: rows.length * rowHeight + 16, paddingTop: first * rowHeight + 8 }}
           >
-            {lines.slice(first, last).map((line) => (
+            {rows.slice(first, last).map(({ line, text, part }) => (
               <div
-                key={keyOf(line)}
+                key={`${keyOf(line)}:${part}`}
                 data-testid="log-line"
                 data-stream={line.stream}
                 className={cn("flex pr-4 leading-5", streamClasses[line.stream])}
@@ -120,11 +132,9 @@ export function LogLines<T extends { text: string; stream: LogStream }>({
                   className="sticky left-0 flex shrink-0 select-none gap-3 bg-card pr-4 pl-3 text-muted-foreground/70 tabular-nums"
                   style={{ width: gutterWidth }}
                 >
-                  {gutter(line)}
+                  {part === 0 ? gutter(line) : null}
                 </span>
-                <span className="whitespace-pre">
-                  {needle ? <Highlight text={line.text} needle={needle} /> : line.text}
-                </span>
+                <span className="whitespace-pre">{needle ? <Highlight text={text} needle={needle} /> : text}</span>
               </div>
             ))}
           </div>

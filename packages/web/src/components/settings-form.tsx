@@ -49,7 +49,18 @@ export function SettingsForm({
  * A titled group of fields in a settings form that has several (resources, scaling, health);
  * `aside` sits by the title (a switch that turns the group on).
  */
-export function SettingsGroup({ title, aside, children }: { title: string; aside?: ReactNode; children: ReactNode }) {
+export function SettingsGroup({
+  title,
+  aside,
+  isCompact = false,
+  children,
+}: {
+  title: string;
+  aside?: ReactNode;
+  /** Short fields (numbers with short labels) sit two abreast even on a phone. */
+  isCompact?: boolean;
+  children: ReactNode;
+}) {
   const id = useId();
   return (
     <fieldset className="grid min-w-0 gap-3" aria-labelledby={id}>
@@ -59,7 +70,7 @@ export function SettingsGroup({ title, aside, children }: { title: string; aside
         </h3>
         {aside}
       </div>
-      <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">{children}</div>
+      <div className={cn("grid gap-4 sm:grid-cols-2 lg:grid-cols-3", isCompact && "grid-cols-2")}>{children}</div>
     </fieldset>
   );
 }

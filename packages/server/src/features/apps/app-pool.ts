@@ -40,7 +40,7 @@ type Member = {
   inflight: number;
   cpuPercent: number | null;
   memoryBytes: number | null;
-  lastCpu: { ms: number; at: number } | null;
+  lastCpu: { ms: number; at: number; pid: number | null } | null;
 };
 
 const appMount = "/app";
@@ -191,9 +191,12 @@ export class AppPool implements AppUpstreams {
         const usage = await m.app.usage();
         if (!usage) return;
         m.memoryBytes = usage.memoryBytes;
+        // A restarted instance is a new process: its CPU time starts again from zero.
+        const pid = m.app.pid();
+        if (m.lastCpu && m.lastCpu.pid !== pid) m.lastCpu = null;
         if (m.lastCpu && now > m.lastCpu.at)
           m.cpuPercent = Math.round(((usage.cpuMs - m.lastCpu.ms) / (now - m.lastCpu.at)) * 1000) / 10;
-        m.lastCpu = { ms: usage.cpuMs, at: now };
+        m.lastCpu = { ms: usage.cpuMs, at: now, pid };
       }),
     );
   }

@@ -8,11 +8,12 @@ import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import { recordAudit } from "../../platform/audit.ts";
 import type { Db } from "../../platform/db.ts";
-import { conflict } from "../../platform/errors.ts";
+import { badRequest, conflict } from "../../platform/errors.ts";
 import type { HttpApp } from "../../platform/http.ts";
 import { contextOf, teamOf } from "../../platform/route-context.ts";
 import { loadDeployment } from "../deployments/deployments.service.ts";
 import { teamParams } from "../projects/projects.routes.ts";
+import { loadProject, runtimeOf } from "../projects/projects.service.ts";
 import type { AppFleet } from "./app-fleet.ts";
 import { streamRuntimeLog } from "./runtime-log-stream.ts";
 import type { RuntimeLogs } from "./runtime-logs.ts";
@@ -75,6 +76,11 @@ export function registerAppRoutes(app: HttpApp, deps: AppsRouteDeps) {
     async (request) => {
       const access = teamOf(request);
       const row = await loadAppDeployment(access.teamId, request.params.deploymentId, deps.db);
+      const { maxInstances } = runtimeOf(await loadProject(access.teamId, row.projectId, deps.db));
+      if (request.body.instances > maxInstances)
+        throw badRequest(
+          `the project runs at most ${maxInstances} instance${maxInstances === 1 ? "" : "s"}: raise its maximum first`,
+        );
       if (!deps.fleet.scale(row.id, request.body.instances))
         throw conflict("this deployment is not loaded on this node yet; try again in a few seconds");
       await audit(request, "deployment.scale", row.id, { instances: request.body.instances });

@@ -14,16 +14,17 @@ import { projects } from "../projects/projects.tables.ts";
 import { branchAliases, deployments, promotions } from "./deployments.tables.ts";
 
 export const previewRetentionJobName = "deployments.expire-previews";
-export const artifactRemovalJobName = "deployments.remove-artifacts";
+export const leftoverCleanupJobName = "deployments.clean-up-expired";
 
 const dayMs = 86_400_000;
 /**
- * How long an artifact directory outlives the last deployment that used it. A build that was
- * running when its deployment went may still reuse that artifact (same source) or publish an
- * identical tree into it; longer than any build runs (builds.run times out after 3 h), it has
- * made its own deployment by then, and that deployment keeps the directory.
+ * How long after deleting deployments their leftovers are cleaned up. Artifact directories: a
+ * build that was running then may still reuse one (same source) or publish an identical tree
+ * into it; longer than any build runs (builds.run times out after 3 h), it has made its own
+ * deployment by then, and that deployment keeps the directory. Runtime log lines: instances
+ * stopping after their deployment went still log their last words.
  */
-export const artifactGraceMs = 4 * 60 * 60_000;
+export const leftoverGraceMs = 4 * 60 * 60_000;
 /** Artifact directories are named by their tree hash; anything else never came from the store. */
 const artifactHashSchema = z.string().regex(/^[A-Za-z0-9_-]{16,128}$/);
 
@@ -41,10 +42,10 @@ export type RetentionDeps = {
  * Deletes every project's preview deployments older than its `previewRetentionDays`, except
  * those still in use: production now, a rollback target (promoted once), the newest of a branch
  * (its preview URL). One transaction per project removes the rows and their runtime log lines,
- * records it, and queues the removal of artifact directories nothing uses any more.
+ * records it, and queues the clean-up of what they leave behind (see cleanUpLeftovers).
  */
 export async function expirePreviewDeployments(
-  options: { now?: Date; scheduleArtifactRemoval: (tx: Executor, hashes: string[]) => Promise<unknown> },
+  options: { now?: Date; scheduleCleanup: (tx: Executor, leftovers: Leftovers) => Promise<unknown> },
   deps: RetentionDeps,
 ): Promise<{ deleted: string[] }> {
   const now = options.now ?? new Date();
@@ -86,7 +87,10 @@ export async function expirePreviewDeployments(
         teamId: project.teamId,
         payload: { projectId: project.id, deploymentIds: ids },
       });
-      await options.scheduleArtifactRemoval(tx, [...new Set(rows.map((row) => row.artifactHash))]);
+      await options.scheduleCleanup(tx, {
+        deploymentIds: ids,
+        hashes: [...new Set(rows.map((row) => row.artifactHash))],
+      });
       return rows;
     });
     deleted.push(...gone.map((row) => row.id));
@@ -98,13 +102,26 @@ export async function expirePreviewDeployments(
   return { deleted };
 }
 
-/** Removes the artifact directories of `hashes` that no deployment uses; answers which it removed. */
-export async function removeUnusedArtifacts(
-  options: { hashes: string[] },
+const leftoversSchema = z.object({
+  /** Deleted deployments: their runtime log lines go (again). */
+  deploymentIds: z.array(z.string()),
+  /** Their artifacts: each directory goes unless a deployment uses it. */
+  hashes: z.array(artifactHashSchema),
+});
+export type Leftovers = z.infer<typeof leftoversSchema>;
+
+/**
+ * What deleted deployments leave behind, a while later: the log lines their instances wrote
+ * while stopping, and artifact directories no deployment uses. Answers which directories went.
+ */
+export async function cleanUpLeftovers(
+  leftovers: Leftovers,
   deps: Pick<RetentionDeps, "db" | "logger" | "artifactsDir">,
-): Promise<{ removed: string[] }> {
-  const hashes = options.hashes.filter((hash) => artifactHashSchema.safeParse(hash).success);
-  if (hashes.length === 0) return { removed: [] };
+): Promise<{ removedArtifacts: string[] }> {
+  if (leftovers.deploymentIds.length > 0)
+    await deps.db.delete(runtimeLogLines).where(inArray(runtimeLogLines.deploymentId, leftovers.deploymentIds));
+  const hashes = leftovers.hashes.filter((hash) => artifactHashSchema.safeParse(hash).success);
+  if (hashes.length === 0) return { removedArtifacts: [] };
   const used = await deps.db
     .selectDistinct({ hash: deployments.artifactHash })
     .from(deployments)
@@ -113,17 +130,17 @@ export async function removeUnusedArtifacts(
   const removed = hashes.filter((hash) => !isUsed.has(hash));
   for (const hash of removed) await rm(join(deps.artifactsDir, hash), { recursive: true, force: true });
   if (removed.length > 0) deps.logger.info({ count: removed.length }, "removed unused artifacts");
-  return { removed };
+  return { removedArtifacts: removed };
 }
 
-/** Expires previews daily; artifact directories go `artifactGraceMs` after their last deployment. */
+/** Expires previews daily; their leftovers go `leftoverGraceMs` later. */
 export async function scheduleRetentionJobs(platform: { queue: Queue; scheduler: Scheduler }, deps: RetentionDeps) {
-  const removal = platform.queue.define({
-    name: artifactRemovalJobName,
-    payload: z.object({ hashes: z.array(artifactHashSchema) }),
+  const cleanup = platform.queue.define({
+    name: leftoverCleanupJobName,
+    payload: leftoversSchema,
     maxAttempts: 3,
     timeoutMs: 10 * 60_000,
-    handler: (payload) => removeUnusedArtifacts(payload, deps),
+    handler: (leftovers) => cleanUpLeftovers(leftovers, deps),
   });
   const expiry = platform.queue.define({
     name: previewRetentionJobName,
@@ -134,12 +151,12 @@ export async function scheduleRetentionJobs(platform: { queue: Queue; scheduler:
     handler: () =>
       expirePreviewDeployments(
         {
-          scheduleArtifactRemoval: (tx, hashes) =>
-            platform.queue.enqueue(tx, removal, { hashes }, { runAt: new Date(Date.now() + artifactGraceMs) }),
+          scheduleCleanup: (tx, leftovers) =>
+            platform.queue.enqueue(tx, cleanup, leftovers, { runAt: new Date(Date.now() + leftoverGraceMs) }),
         },
         deps,
       ),
   });
   await platform.scheduler.schedule(previewRetentionJobName, "17 3 * * *", expiry, {});
-  return { expiry, removal };
+  return { expiry, cleanup };
 }

@@ -32,8 +32,8 @@ export function InstancesCard({
             {runtime.data ? <AppStateBadge state={runtime.data.state} /> : null}
           </CardTitle>
           <CardDescription>
-            {runtime.data ? <RunningCount runtime={runtime.data} /> : "Loading…"} Each has {memoryMb} MB and {cpus} CPU
-            {cpus === 1 ? "" : "s"}.
+            {runtime.data ? <RunningCount runtime={runtime.data} /> : "Loading…"} Each instance gets {memoryMb} MB and{" "}
+            {cpus} CPU{cpus === 1 ? "" : "s"}.
           </CardDescription>
         </div>
         {can("apps:manage") && runtime.data ? (
@@ -43,6 +43,7 @@ export function InstancesCard({
               teamId={teamId}
               deploymentId={deployment.id}
               current={runtime.data.desiredInstances}
+              maxInstances={project.runtime.maxInstances}
             />
             <RestartButton teamId={teamId} deploymentId={deployment.id} />
           </div>
@@ -85,12 +86,16 @@ function RuntimeBody({ runtime, memoryMb }: { runtime: DeploymentRuntime; memory
             className="flex gap-3 rounded-lg border border-destructive/40 bg-destructive/5 p-3 text-sm"
           >
             <AlertTriangle className="mt-0.5 size-4 shrink-0 text-destructive" />
-            <div className="grid gap-1">
+            <div className="grid min-w-0 flex-1 gap-2">
               <p className="font-medium text-destructive">The app is unhealthy</p>
-              <p className="break-words text-muted-foreground">
-                {runtime.reason ?? "Its instances keep failing."} Slipway stopped restarting it; fix the cause and
-                deploy again, or restart to try once more. The logs below say what happened.
+              <p className="text-muted-foreground">
+                Slipway stopped restarting it: fix the cause and deploy again, or restart to try once more.
               </p>
+              {runtime.reason ? (
+                <pre className="max-h-40 overflow-auto whitespace-pre-wrap break-words rounded-md bg-background/70 p-2 font-mono text-xs">
+                  {runtime.reason}
+                </pre>
+              ) : null}
             </div>
           </div>
         </div>

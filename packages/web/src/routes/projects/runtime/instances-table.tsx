@@ -40,7 +40,7 @@ export function InstancesTable({ instances, memoryMb }: { instances: Instance[];
             <TableRow key={instance.id} data-testid="instance-row" data-state={instance.state}>
               <TableCell>
                 <div className="grid leading-tight">
-                  <span className="font-medium font-mono text-xs" title={instance.id}>
+                  <span className="font-medium font-mono text-xs" title={instance.id} data-testid="instance-id">
                     {shortId(instance.id)}
                   </span>
                   <span className="text-muted-foreground text-xs">port {instance.port}</span>
@@ -61,7 +61,8 @@ export function InstancesTable({ instances, memoryMb }: { instances: Instance[];
               </TableCell>
               <TableCell className={numeric}>{instance.restarts}</TableCell>
               <TableCell className={numeric}>
-                {instance.cpuPercent === null ? "—" : formatPercent(instance.cpuPercent / 100)}
+                {/* A sample straddling a restart can come out below zero. */}
+                {instance.cpuPercent === null ? "—" : formatPercent(Math.max(0, instance.cpuPercent) / 100)}
               </TableCell>
               <TableCell className={numeric} data-testid="instance-memory">
                 {instance.memoryBytes === null ? (

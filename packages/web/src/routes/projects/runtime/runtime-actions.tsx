@@ -18,15 +18,23 @@ export function ScaleControl({
   teamId,
   deploymentId,
   current,
+  maxInstances,
 }: {
   teamId: string;
   deploymentId: string;
   current: number;
+  /** The project's maximum: the platform brings any higher count back down to it. */
+  maxInstances: number;
 }) {
   const id = useId();
   const scale = useScaleDeployment(teamId, deploymentId);
   const form = useZodForm({
-    schema: scaleDeploymentSchema,
+    schema: scaleDeploymentSchema.extend({
+      instances: scaleDeploymentSchema.shape.instances.max(
+        maxInstances,
+        `At most ${maxInstances}, the project's maximum; raise it under Settings → Resources & scaling`,
+      ),
+    }),
     initial: { instances: String(current) },
     prepare: (values) => ({ instances: values.instances.trim() === "" ? undefined : Number(values.instances) }),
   });
@@ -43,7 +51,7 @@ export function ScaleControl({
   return (
     <form onSubmit={submit} noValidate className="grid gap-1">
       <Label htmlFor={id} className="text-muted-foreground text-xs">
-        Instances
+        Scale to
       </Label>
       <div className="flex gap-2">
         <Input
@@ -51,7 +59,7 @@ export function ScaleControl({
           type="number"
           inputMode="numeric"
           min={0}
-          max={20}
+          max={maxInstances}
           step={1}
           className="h-8 w-20 tabular-nums"
           aria-invalid={Boolean(field.error)}
@@ -64,7 +72,7 @@ export function ScaleControl({
         </Button>
       </div>
       {field.error ? (
-        <p id={`${id}-error`} className="max-w-48 text-destructive text-xs">
+        <p id={`${id}-error`} className="max-w-64 text-destructive text-xs">
           {field.error}
         </p>
       ) : null}

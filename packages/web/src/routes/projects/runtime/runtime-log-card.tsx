@@ -70,14 +70,16 @@ export function RuntimeLogCard({
           {isFollowing ? "Pause" : "Follow"}
         </Button>
       </CardHeader>
-      <div className="grid gap-3 px-6 pb-4 sm:grid-cols-2 lg:grid-cols-[minmax(0,1fr)_10rem_10rem_auto] lg:items-end">
-        <TextFilter
-          key={`q-${generation}`}
-          label="Search"
-          placeholder="Text in the line"
-          value={search.q}
-          onChange={(q) => onSearchChange({ q })}
-        />
+      <div className="grid grid-cols-2 items-end gap-3 px-6 pb-4 lg:grid-cols-[minmax(0,1fr)_10rem_10rem_auto]">
+        <div className="col-span-2 lg:col-span-1">
+          <TextFilter
+            key={`q-${generation}`}
+            label="Search"
+            placeholder="Text in the line"
+            value={search.q}
+            onChange={(q) => onSearchChange({ q })}
+          />
+        </div>
         <SelectFilter
           label="Instance"
           anyLabel="All instances"
@@ -92,7 +94,10 @@ export function RuntimeLogCard({
           options={streamOptions}
           onChange={(stream) => onSearchChange({ stream })}
         />
-        <ClearFiltersButton isFiltered={isFiltered} onClear={clear} />
+        {/* On a phone it takes a row of its own: only while there is something to clear. */}
+        <div className={isFiltered ? "col-span-2 lg:col-span-1" : "hidden lg:block"}>
+          <ClearFiltersButton isFiltered={isFiltered} onClear={clear} />
+        </div>
       </div>
       <div className="flex flex-wrap items-center justify-between gap-2 border-t px-3 py-2">
         <LogStatus

@@ -141,17 +141,13 @@ export function ResourcesCard({ project }: { project: Project }) {
         isSaving={saving.isSaving}
         className="gap-6"
       >
-        <SettingsGroup title="Each instance">
+        <SettingsGroup title="Each instance" isCompact>
           <NumberField label="Memory (MB)" step="64" {...bind("memoryMb")} />
           <NumberField label="CPUs" step="0.1" {...bind("cpus")} />
           <NumberField label="Process limit" {...bind("pids")} />
         </SettingsGroup>
-        <SettingsGroup title="Instances">
-          <NumberField
-            label="Minimum"
-            hint="0 lets production idle out; each deploy still starts one."
-            {...bind("minInstances")}
-          />
+        <SettingsGroup title="Instances" isCompact>
+          <NumberField label="Minimum" hint="0 lets production idle out." {...bind("minInstances")} />
           <NumberField label="Maximum" hint="The most that scaling may run." {...bind("maxInstances")} />
         </SettingsGroup>
         <AutoscaleFields form={form} disabled={disabled} />
