@@ -14,6 +14,7 @@ import { cpuMeter } from "./lib/cpu.ts";
 import { startTarget } from "./lib/proc.ts";
 import { type Benchmark, type BenchResult, type Comparison, compare } from "./lib/report.ts";
 import { settings } from "./lib/settings.ts";
+import { ensureLoadTools } from "./lib/tools.ts";
 
 const host = "site.bench";
 const serverCpu = process.env.BENCH_EDGE_SERVER_CPU ?? "0";
@@ -25,30 +26,6 @@ type Server = { label: "edge" | "nginx"; url: string; pid: number };
 /** serverCores: CPU the server used, in cores; cpuUsPerRequest: its CPU time per answered request. */
 type Run = WrkResult & { serverCores: number; cpuUsPerRequest: number };
 type ClassRun = { name: string; paths: string[]; headers: Record<string, string>; edge: Run[]; nginx: Run[] };
-
-function hasCommand(name: string): boolean {
-  try {
-    execFileSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** nginx and wrk come from Debian; installed when missing and we may. */
-function ensureTools(): void {
-  const missing = ["nginx", "wrk", "taskset"].filter((c) => !hasCommand(c));
-  if (missing.length === 0) return;
-  if (process.getuid?.() !== 0 || !hasCommand("apt-get")) {
-    throw new Error(`edge-static needs ${missing.join(", ")}: apt-get install -y nginx wrk util-linux`);
-  }
-  console.log(`edge-static: installing ${missing.join(", ")} (apt-get)…`);
-  execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
-  execFileSync("apt-get", ["install", "-y", "-qq", "nginx", "wrk", "util-linux"], {
-    stdio: "inherit",
-    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-  });
-}
 
 const sha = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
 
@@ -120,7 +97,7 @@ export const edgeStatic: Benchmark = {
   name: "edge-static",
   describe: "static files from the edge vs nginx (sendfile, open_file_cache, gzip_static), wrk, small and large",
   async run(): Promise<BenchResult> {
-    ensureTools();
+    ensureLoadTools("edge-static");
     const site = prepareSite();
     const stops: (() => Promise<void>)[] = [() => Promise.resolve(site.remove())];
     try {

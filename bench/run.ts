@@ -1,20 +1,22 @@
 // `npm run bench` runs every benchmark; `npm run bench -- <name> [<name>…]` runs some.
 // Each prints its figures next to a baseline measured in the same run, as a ratio.
 import { loadavg } from "node:os";
+import { appsColdWake, appsRedeploy } from "./apps.bench.ts";
 import { deployBench } from "./deploy.bench.ts";
+import { edgeProxy } from "./edge-proxy.bench.ts";
 import { edgeStatic } from "./edge-static.bench.ts";
 import { type Benchmark, type BenchResult, printTable, writeResults } from "./lib/report.ts";
 import { settings } from "./lib/settings.ts";
 import { startup } from "./startup.bench.ts";
 import { tokensList } from "./tokens-list.bench.ts";
 
-const benchmarks: Benchmark[] = [tokensList, startup, edgeStatic, deployBench];
+const benchmarks: Benchmark[] = [tokensList, startup, edgeStatic, edgeProxy, deployBench, appsRedeploy, appsColdWake];
 
 const names = process.argv.slice(2).filter((a) => a !== "--");
 const unknown = names.filter((n) => !benchmarks.some((b) => b.name === n));
 if (unknown.length > 0) {
   console.error(`unknown benchmark: ${unknown.join(", ")}\navailable:`);
-  for (const b of benchmarks) console.error(`  ${b.name.padEnd(12)} ${b.describe}`);
+  for (const b of benchmarks) console.error(`  ${b.name.padEnd(14)} ${b.describe}`);
   process.exit(2);
 }
 const selected = names.length > 0 ? benchmarks.filter((b) => names.includes(b.name)) : benchmarks;

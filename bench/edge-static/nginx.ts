@@ -1,6 +1,7 @@
 // nginx as the baseline: a foreground child process (one worker, no master) with a generated
-// config on a free loopback port, serving the same directory with sendfile, keep-alive,
-// open_file_cache and gzip_static (precompressed .gz beside each file; no on-the-fly gzip).
+// config on a free loopback port. For edge-static it serves the same directory with sendfile,
+// keep-alive, open_file_cache and gzip_static (precompressed .gz beside each file; no
+// on-the-fly gzip); edge-proxy gives it its own `http { … }` contents.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,19 +21,10 @@ const types = {
   "video/mp4": "mp4",
 };
 
-function config(prefix: string, root: string, port: number): string {
-  const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `${t}_temp_path ${prefix}/${t};`);
+/** The static site's `http { … }` contents. */
+function staticSite(root: string, port: number): string {
   const typeLines = Object.entries(types).map(([type, exts]) => `${type} ${exts};`);
-  return `daemon off;
-master_process off;
-worker_processes 1;
-pid ${prefix}/nginx.pid;
-error_log ${prefix}/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  ${temp.join("\n  ")}
-  types { ${typeLines.join(" ")} }
+  return `types { ${typeLines.join(" ")} }
   default_type application/octet-stream;
   charset utf-8;
   charset_types text/css text/javascript application/json image/svg+xml;
@@ -51,17 +43,35 @@ http {
     listen 127.0.0.1:${port} reuseport;
     root ${root};
     location / { try_files $uri $uri.html $uri/ =404; }
-  }
+  }`;
+}
+
+/** One worker in the foreground, no master, no access log, its temp files under `prefix`. */
+function config(prefix: string, http: string): string {
+  const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `${t}_temp_path ${prefix}/${t};`);
+  return `daemon off;
+master_process off;
+worker_processes 1;
+pid ${prefix}/nginx.pid;
+error_log ${prefix}/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  ${temp.join("\n  ")}
+  ${http}
 }
 `;
 }
 
-/** Starts nginx pinned to `cpu` (taskset) and waits until it answers. */
-export async function startNginx(root: string, cpu: string, probePath: string): Promise<Nginx> {
+/**
+ * Starts nginx pinned to `cpu` (taskset) with the `http { … }` contents `http(port)` gives for
+ * a free loopback port, and waits until `probePath` answers 200.
+ */
+export async function spawnNginx(http: (port: number) => string, cpu: string, probePath: string): Promise<Nginx> {
   const prefix = mkdtempSync(join(tmpdir(), "slipway-bench-nginx-"));
   const port = await freePort();
   const conf = join(prefix, "nginx.conf");
-  writeFileSync(conf, config(prefix, root, port));
+  writeFileSync(conf, config(prefix, http(port)));
   const child = spawn("taskset", ["-c", cpu, "nginx", "-p", prefix, "-e", join(prefix, "error.log"), "-c", conf], {
     stdio: ["ignore", "inherit", "inherit"],
   });
@@ -81,4 +91,9 @@ export async function startNginx(root: string, cpu: string, probePath: string): 
       rmSync(prefix, { recursive: true, force: true });
     },
   };
+}
+
+/** nginx serving the static site in `root`. */
+export function startNginx(root: string, cpu: string, probePath: string): Promise<Nginx> {
+  return spawnNginx((port) => staticSite(root, port), cpu, probePath);
 }

@@ -62,3 +62,29 @@ export function cpuMeter(serverPid: number): () => CpuShare {
     };
   };
 }
+
+/** Busy and total jiffies of each CPU, from the cpuN lines of /proc/stat. */
+function perCpuJiffies(): { busy: number; total: number }[] {
+  return readFileSync("/proc/stat", "utf8")
+    .split("\n")
+    .filter((line) => /^cpu\d+ /.test(line))
+    .map((line) => {
+      const values = line.trim().split(/\s+/).slice(1).map(Number);
+      const total = values.reduce((a, b) => a + b, 0);
+      return { busy: total - (values[3] ?? 0) - (values[4] ?? 0), total };
+    });
+}
+
+/**
+ * Starts counting how busy each CPU is, whoever keeps it busy; the returned function gives the
+ * busy fraction of each (0–1) since then. Tells a saturated core from one shared with other work.
+ */
+export function perCpuMeter(): () => number[] {
+  const before = perCpuJiffies();
+  return () =>
+    perCpuJiffies().map((now, i) => {
+      const then = before[i] ?? { busy: 0, total: 0 };
+      const total = now.total - then.total;
+      return total > 0 ? Math.round(((now.busy - then.busy) / total) * 100) / 100 : 0;
+    });
+}

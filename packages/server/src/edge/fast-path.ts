@@ -10,6 +10,7 @@ import { createReadStream } from "node:fs";
 import type { Server } from "node:http";
 import type { Socket } from "node:net";
 import { acmeChallengePrefix } from "./acme-challenges.ts";
+import { FastProxy } from "./fast-proxy.ts";
 import { acceptedEncodings, isNotModified } from "./http-negotiation.ts";
 import { type FastRequest, parseHead } from "./request-head.ts";
 import { requestPath } from "./request-path.ts";
@@ -98,6 +99,8 @@ export class FastPath {
   readonly headersTimeoutMs: number;
   readonly maxHeadBytes: number;
   #wires = new WeakMap<Variant, Wires>();
+  /** Plain GET/HEAD to running apps, over raw pooled sockets. */
+  readonly proxy = new FastProxy();
   /** The Keep-Alive header value, as node:http writes it. */
   #keepAlive: string;
   /** Set once the server closes: connections end after the answers in progress. */
@@ -121,13 +124,19 @@ export class FastPath {
   }
 
   closeAll(): void {
+    this.proxy.close();
     for (const connection of this.connections) connection.socket.destroy();
   }
 
   /** Answers one parsed request, or says why it cannot. */
-  serve(request: FastRequest, socket: Socket): Outcome {
+  serve(request: FastRequest, socket: Socket, rawHead: string): Outcome {
     const target = this.options.routes.lookup(request.host);
-    if (target === undefined || target.kind !== "static" || target.httpsOnly) return "handoff";
+    if (target === undefined || target.httpsOnly) return "handoff";
+    if (target.kind === "app") {
+      if (request.target.startsWith(acmeChallengePrefix)) return "handoff";
+      return this.proxy.serve({ head: request.head, host: request.host ?? "", rawHead }, socket, target);
+    }
+    if (target.kind !== "static") return "handoff";
     const path = requestPath(request.target);
     // ACME challenges are answered by the edge itself (acme-challenges.ts), not by the deployment.
     if (path === null || path.startsWith(acmeChallengePrefix)) return "handoff";
@@ -251,12 +260,13 @@ class FastConnection {
           }
           break;
         }
-        const request = end - offset > this.fast.maxHeadBytes ? null : parseHead(data.toString("latin1", offset, end));
+        const rawHead = end - offset > this.fast.maxHeadBytes ? null : data.toString("latin1", offset, end);
+        const request = rawHead === null ? null : parseHead(rawHead);
         if (offset > 0 && !corked) {
           socket.cork();
           corked = true;
         }
-        const outcome = request === null ? "handoff" : this.fast.serve(request, socket);
+        const outcome = request === null || rawHead === null ? "handoff" : this.fast.serve(request, socket, rawHead);
         if (outcome === "handoff") {
           this.#handoff(data, offset);
           return;

@@ -30,22 +30,28 @@ async function listen(server: Server): Promise<number> {
 function upstreamsOf(ports: number[]): AppUpstreams & { inflight: () => number; lent: number[] } {
   let inflight = 0;
   const lent: number[] = [];
+  const lend = (exclude: (port: number) => boolean) => {
+    const port = ports.find((p) => !exclude(p));
+    if (port === undefined) return null;
+    inflight += 1;
+    lent.push(port);
+    return {
+      instanceId: String(port),
+      port,
+      release: () => {
+        inflight -= 1;
+      },
+    };
+  };
   return {
     lent,
     inflight: () => inflight,
     async acquire(exclude) {
-      const port = ports.find((p) => !exclude?.has(String(p)));
-      if (port === undefined) throw new Error("no instance");
-      inflight += 1;
-      lent.push(port);
-      return {
-        instanceId: String(port),
-        port,
-        release: () => {
-          inflight -= 1;
-        },
-      };
+      const upstream = lend((p) => exclude?.has(String(p)) ?? false);
+      if (!upstream) throw new Error("no instance");
+      return upstream;
     },
+    tryAcquire: (exclude) => lend((p) => String(p) === exclude),
   };
 }
 
@@ -156,5 +162,49 @@ describe("edge proxy", () => {
     await Promise.all(Array.from({ length: 20 }, () => send(edge2, {})));
     expect(some.lent).toHaveLength(20);
     expect(some.inflight()).toBe(0);
+  });
+
+  it("relays what plain GETs get on the fast path: lengths, chunks, no body, to the end of the connection", async () => {
+    const upstream = await listen(
+      createServer((req, res) => {
+        if (req.url === "/chunked") {
+          res.write("first,");
+          setTimeout(() => res.end("second"), 20);
+        } else if (req.url === "/empty") {
+          res.writeHead(204).end();
+        } else if (req.url === "/zero") {
+          res.writeHead(200, { "content-length": "0" }).end();
+        } else if (req.url === "/big") {
+          res.end(Buffer.alloc(3 * 1024 * 1024, 97));
+        } else if (req.url === "/until-close") {
+          res.socket?.write("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\nuntil the end");
+          res.socket?.end();
+        } else res.writeHead(200, { "set-cookie": ["a=1", "b=2"] }).end(`hello ${req.headers["x-forwarded-host"]}`);
+      }),
+    );
+    const upstreams = upstreamsOf([upstream]);
+    const edge = await edgeFor(upstreams);
+    const plain = await send(edge, {});
+    expect(plain.body).toBe(`hello ${host}`);
+    expect(plain.headers["set-cookie"]).toEqual(["a=1", "b=2"]);
+    expect((await send(edge, { path: "/chunked" })).body).toBe("first,second");
+    expect((await send(edge, { path: "/empty" })).status).toBe(204);
+    expect((await send(edge, { path: "/zero" })).body).toBe("");
+    expect((await send(edge, { path: "/big" })).body.length).toBe(3 * 1024 * 1024);
+    expect((await send(edge, { method: "HEAD", path: "/big" })).body).toBe("");
+    expect((await send(edge, { path: "/until-close" })).body).toBe("until the end");
+    // Many requests, every instance given back.
+    await Promise.all(Array.from({ length: 50 }, () => send(edge, {})));
+    expect(upstreams.inflight()).toBe(0);
+  });
+
+  it("answers 502 on the fast path when the only instance is gone, and releases it", async () => {
+    const closed = await listen(createServer());
+    servers.pop()?.close();
+    const upstreams = upstreamsOf([closed]);
+    const edge = await edgeFor(upstreams);
+    const res = await send(edge, { headers: { connection: "keep-alive" } });
+    expect(res.status).toBe(502);
+    expect(upstreams.inflight()).toBe(0);
   });
 });

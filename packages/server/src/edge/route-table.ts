@@ -21,6 +21,8 @@ export type AppUpstreams = {
    * Rejects when no instance can be had; `exclude` skips instances that just failed.
    */
   acquire(exclude?: ReadonlySet<string>): Promise<AppUpstream>;
+  /** The least busy healthy instance now, other than `exclude`; null when none (no waiting, no wake). */
+  tryAcquire?(exclude?: string): AppUpstream | null;
 };
 
 /** Proxy to a server app's instances. */

@@ -106,6 +106,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       /** Polls until the instance answers (true), exits or the deadline passes (false). */
       const awaitHealthy = async (current: SandboxInstance, hasExited: () => boolean) => {
         const deadline = Date.now() + readyTimeoutMs;
+        // Often at first (a woken app has a request waiting), then less: 5 ms growing to the interval.
+        let interval = Math.min(5, pollIntervalMs);
         while (!hasExited() && !isStopping && instance === current) {
           if (await probe()) return !hasExited() && instance === current;
           if (Date.now() > deadline) {
@@ -113,7 +115,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
             logger.warn({ app: app.id, port: app.port }, "supervisor: app does not answer on its port");
             return false;
           }
-          await sleep(pollIntervalMs);
+          await sleep(interval);
+          interval = Math.min(pollIntervalMs, interval * 1.5);
         }
         return false;
       };

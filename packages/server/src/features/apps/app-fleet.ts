@@ -123,7 +123,13 @@ export function createAppFleet(deps: AppFleetDeps) {
       } else if (appState.state !== "unhealthy") entry.wasUnhealthy = false;
 
       const idleMinutes = entry.role === "production" ? runtime.productionIdleMinutes : runtime.previewIdleMinutes;
-      if (entry.role !== "pending" && idleMinutes !== null && pool.inflight === 0 && pool.desired > 0) {
+      if (
+        entry.role !== "pending" &&
+        idleMinutes !== null &&
+        pool.inflight === 0 &&
+        pool.waiting === 0 &&
+        pool.desired > 0
+      ) {
         if (now - pool.lastActivityAt > idleMinutes * (deps.minuteMs ?? 60_000)) {
           deps.logs
             .writer({ id, projectId: pool.spec.projectId })

@@ -55,6 +55,7 @@ export class AppPool implements AppUpstreams {
   readonly #members = new Map<string, Member>();
   readonly #changes = new EventEmitter();
   #desired = 0;
+  #waiting = 0;
   #crashReason: string | null = null;
   #lastActivityAt = Date.now();
   #isClosed = false;
@@ -114,6 +115,12 @@ export class AppPool implements AppUpstreams {
     }));
   }
 
+  tryAcquire(exclude?: string): AppUpstream | null {
+    this.#lastActivityAt = Date.now();
+    const picked = this.#pick(exclude === undefined ? undefined : new Set([exclude]));
+    return picked ? this.#lend(picked) : null;
+  }
+
   async acquire(exclude?: ReadonlySet<string>): Promise<AppUpstream> {
     this.#lastActivityAt = Date.now();
     const picked = this.#pick(exclude);
@@ -121,18 +128,29 @@ export class AppPool implements AppUpstreams {
     // A retry after a failure: another instance now, or none (waking one would send the same request to it).
     if (exclude && exclude.size > 0) throw new Error("no other instance to retry on");
     if (this.#crashReason) throw new Error(this.#crashReason);
-    // Scaled to zero (or every instance restarting): wake it, and wait.
-    if (this.#desired === 0 || this.#starting() === 0) this.scaleTo(Math.max(1, this.#desired));
     const deadline = Date.now() + this.#deps.settings().healthCheckTimeoutSeconds * 1000;
-    for (;;) {
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error("no instance became healthy in time");
-      await this.#next("change", Math.min(remaining, 1000));
-      const member = this.#pick(exclude);
-      if (member) return this.#lend(member);
-      if (this.#crashReason) throw new Error(this.#crashReason);
-      if (this.#isClosed) throw new Error("the deployment was removed");
+    // A waiting request keeps the app from idling out under it.
+    this.#waiting += 1;
+    try {
+      for (;;) {
+        // Scaled to zero (or every instance restarting, or stopped while this waited): wake it.
+        if (this.#desired === 0 || this.#starting() + this.healthy() === 0) this.scaleTo(Math.max(1, this.#desired));
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) throw new Error("no instance became healthy in time");
+        await this.#next("change", Math.min(remaining, 1000));
+        const member = this.#pick(exclude);
+        if (member) return this.#lend(member);
+        if (this.#crashReason) throw new Error(this.#crashReason);
+        if (this.#isClosed) throw new Error("the deployment was removed");
+      }
+    } finally {
+      this.#waiting -= 1;
     }
+  }
+
+  /** Requests waiting for an instance to start. */
+  get waiting(): number {
+    return this.#waiting;
   }
 
   /** Runs exactly n instances: starts the missing ones, drains and stops the extra ones. */

@@ -28,7 +28,12 @@ describe.each(testStores.slice(0, 1))("server app scaling and faults on %s", (st
   }
 
   it("scales an idle app to zero and wakes it on the next request, which waits instead of failing", async () => {
-    const { project, build } = await deployed("Sleepy", { productionIdleMinutes: 1 });
+    // It takes longer to start than its idle time: a waiting request still keeps it from idling out.
+    const { project, build } = await deployed(
+      "Sleepy",
+      { productionIdleMinutes: 1 },
+      { startCommand: "sleep 1 && exec node server.js" },
+    );
     expect(build.status).toBe("succeeded");
     const idle = await waitFor("scale to zero", async () => {
       const runtime = await runtimeOf(build.deploymentId);
