@@ -312,7 +312,7 @@ export const appsColdWake: Benchmark = {
           }),
         ],
         notes: [
-          `median of ${wakes.length} wakes: GET / through the edge with the production Host, on a new connection, timed to the response head; the app scaled to zero before each (POST …/scale {instances: 0}, then the state "idle" with no instance); readiness: the port accepts a connection (no health path), probed every 200 ms by the supervisor`,
+          `median of ${wakes.length} wakes: GET / through the edge with the production Host, on a new connection, timed to the response head; the app scaled to zero before each (POST …/scale {instances: 0}, then the state "idle" with no instance); readiness: the port accepts a connection (no health path), probed by the supervisor every 5 ms at first, the interval growing to 200 ms`,
           `baseline: median of ${bare.length} starts of \`node examples/node-server/server.js\` (spawn, then GET / every 5 ms on a new connection, timed to the first response head); no sandbox`,
           `wakes: ${wakes.map((w) => w.ms.toFixed(0)).join(", ")} ms; bare: ${bare.map((ms) => ms.toFixed(0)).join(", ")} ms`,
           `where a wake's time goes (median ms after the request, from the runtime log): instance starting ${part((w) => w.startingMs)}, the app's "listening" line ${part((w) => w.listeningMs)}, healthy ${part((w) => w.healthyMs)}, first byte ${wakeMs.toFixed(0)} ms`,
