@@ -5,24 +5,9 @@
 // request of the node:http proxy (bench/edge-proxy). Anything this does not handle (a wake
 // from zero, an upgrade, a body) never gets here: the fast path hands it to proxy.ts.
 import { connect, type Socket } from "node:net";
+import { dropFromClient } from "./proxy.ts";
 import type { AppTarget, AppUpstream } from "./route-table.ts";
 
-/** Request headers the edge sets itself or that are for one hop only. */
-const dropFromClient = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "proxy-authorization",
-  "te",
-  "trailer",
-  "upgrade",
-  "forwarded",
-  "x-forwarded-for",
-  "x-forwarded-host",
-  "x-forwarded-proto",
-  "x-forwarded-port",
-  "x-real-ip",
-]);
 const headEnd = Buffer.from("\r\n\r\n");
 const maxResponseHeadBytes = 64 * 1024;
 /** Below the 5 s an idle keep-alive connection lives in node:http servers (most apps). */

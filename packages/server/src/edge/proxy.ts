@@ -7,7 +7,7 @@ import { sendPlain } from "./edge-pages.ts";
 import type { AppTarget, AppUpstream } from "./route-table.ts";
 
 /** Hop-by-hop (RFC 9110 §7.6.1), and what the edge sets itself: never passed through from the client. */
-const dropFromClient = new Set([
+export const dropFromClient: ReadonlySet<string> = new Set([
   "connection",
   "keep-alive",
   "proxy-connection",

@@ -1,13 +1,11 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { openEventStream } from "../../platform/event-stream.ts";
 import type { RuntimeLogFilter, RuntimeLogs } from "./runtime-logs.ts";
-
-const pollMs = 1000;
-const heartbeatMs = 15_000;
 
 /**
  * Server-sent events: each runtime log line as `line` (id = the line's id), until the client
- * goes. `Last-Event-ID` resumes without repeats. Woken by this node's writer; polls for lines
- * other nodes wrote.
+ * goes; `ready` once the backlog is out. `Last-Event-ID` resumes without repeats. Without a
+ * starting point: the last 100 lines, then what comes.
  */
 export async function streamRuntimeLog(
   request: FastifyRequest,
@@ -15,72 +13,32 @@ export async function streamRuntimeLog(
   options: { deploymentId: string; after: number | undefined; filter: RuntimeLogFilter },
   deps: { logs: RuntimeLogs },
 ) {
-  // Without a starting point: the last 100 lines, then what comes.
-  const backlog =
-    options.after === undefined
-      ? await deps.logs.read(options.deploymentId, { limit: 100, ...options.filter })
-      : await deps.logs.read(options.deploymentId, { after: options.after, limit: 5000, ...options.filter });
-  reply.hijack();
-  const res = reply.raw;
-  res.writeHead(200, {
-    "content-type": "text/event-stream; charset=utf-8",
-    "cache-control": "no-store",
-    connection: "keep-alive",
-    "x-accel-buffering": "no",
+  const { deploymentId, filter } = options;
+  let last = options.after;
+  let isFirst = true;
+  await openEventStream(request, reply, {
+    what: { deploymentId },
+    subscribe: (wake) => deps.logs.subscribe(deploymentId, wake),
+    async pump(send) {
+      if (last === undefined) {
+        const backlog = await deps.logs.read(deploymentId, { limit: 100, ...filter });
+        // Start after whatever exists now, even lines the filter leaves out.
+        const [newest] = backlog.length > 0 ? [] : await deps.logs.read(deploymentId, { limit: 1 });
+        last = backlog.at(-1)?.id ?? newest?.id ?? 0;
+        for (const line of backlog) send("line", line, line.id);
+        send("ready", {});
+        isFirst = false;
+        return "open";
+      }
+      for (;;) {
+        const lines = await deps.logs.read(deploymentId, { after: last, limit: 1000, ...filter });
+        for (const line of lines) send("line", line, line.id);
+        last = lines.at(-1)?.id ?? last;
+        if (lines.length < 1000) break;
+      }
+      if (isFirst) send("ready", {});
+      isFirst = false;
+      return "open";
+    },
   });
-  let last = options.after ?? 0;
-  let isClosed = false;
-  let isBusy = false;
-  let isDirty = false;
-  const send = (lines: typeof backlog) => {
-    for (const line of lines) {
-      res.write(`id: ${line.id}\nevent: line\ndata: ${JSON.stringify(line)}\n\n`);
-      last = line.id;
-    }
-  };
-  send(backlog);
-  if (backlog.length === 0 && options.after === undefined) {
-    // Start after whatever exists now, even filtered out.
-    const [newest] = await deps.logs.read(options.deploymentId, { limit: 1 });
-    last = newest?.id ?? 0;
-  }
-  res.write("event: ready\ndata: {}\n\n");
-
-  async function pump() {
-    if (isClosed) return;
-    if (isBusy) {
-      isDirty = true;
-      return;
-    }
-    isBusy = true;
-    try {
-      do {
-        isDirty = false;
-        for (;;) {
-          const lines = await deps.logs.read(options.deploymentId, { after: last, limit: 1000, ...options.filter });
-          send(lines);
-          if (lines.length < 1000) break;
-        }
-      } while (isDirty && !isClosed);
-    } finally {
-      isBusy = false;
-    }
-  }
-  const safePump = () =>
-    pump().catch((error) => {
-      request.log.warn({ err: error, deploymentId: options.deploymentId }, "runtime log stream failed");
-      close();
-    });
-  const unsubscribe = deps.logs.subscribe(options.deploymentId, () => void safePump());
-  const poll = setInterval(() => void safePump(), pollMs);
-  const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), heartbeatMs);
-  function close() {
-    if (isClosed) return;
-    isClosed = true;
-    unsubscribe();
-    clearInterval(poll);
-    clearInterval(heartbeat);
-    res.end();
-  }
-  request.raw.on("close", close);
 }

@@ -2,6 +2,7 @@ import { and, isNotNull } from "drizzle-orm";
 import type { CertificateTable, ServedCertificate } from "../../edge/certificate-table.ts";
 import type { Db } from "../../platform/db.ts";
 import type { Logger } from "../../platform/logger.ts";
+import { createReloader } from "../../platform/reloader.ts";
 import type { Secrets } from "../../platform/secrets.ts";
 import { keySealFor } from "./certificates.service.ts";
 import { certificates } from "./certificates.tables.ts";
@@ -20,9 +21,6 @@ export function createCertificateSync(deps: {
   intervalMs?: number;
 }) {
   const openedKeys = new Map<string, string>();
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> | null = null;
-  let next: Promise<void> | null = null;
 
   async function reload(): Promise<void> {
     const rows = await deps.db
@@ -67,34 +65,5 @@ export function createCertificateSync(deps: {
     deps.table.replaceAll(served, fallback);
   }
 
-  function run(): Promise<void> {
-    const p = reload()
-      .catch((error) => deps.logger.error({ err: error }, "edge certificate reload failed"))
-      .finally(() => {
-        if (running === p) running = null;
-      });
-    running = p;
-    return p;
-  }
-
-  /** Resolves once a reload that started after this call has finished. Bursts coalesce. */
-  function changed(): Promise<void> {
-    if (!running) return run();
-    next ??= running.then(() => {
-      next = null;
-      return run();
-    });
-    return next;
-  }
-
-  return {
-    reload,
-    changed,
-    start() {
-      timer = setInterval(() => void changed(), deps.intervalMs ?? 5000);
-    },
-    stop() {
-      if (timer) clearInterval(timer);
-    },
-  };
+  return createReloader(reload, { logger: deps.logger, what: "edge certificate", intervalMs: deps.intervalMs });
 }

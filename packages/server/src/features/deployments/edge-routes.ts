@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { RouteEntry, RouteTable } from "../../edge/route-table.ts";
 import type { Db } from "../../platform/db.ts";
 import type { Logger } from "../../platform/logger.ts";
+import { createReloader } from "../../platform/reloader.ts";
 import type { AppFleet } from "../apps/app-fleet.ts";
 import { loadAppDeployments } from "../apps/apps.service.ts";
 import { domainRouteEntries } from "../domains/domain-routes.ts";
@@ -22,10 +23,6 @@ export function createEdgeRouteSync(deps: {
   apps?: AppFleet;
   intervalMs?: number;
 }) {
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> | null = null;
-  let next: Promise<void> | null = null;
-
   async function reload(): Promise<void> {
     const rows = await loadRoutes(deps);
     const apps = deps.apps?.plan(await loadAppDeployments(deps.db));
@@ -52,37 +49,5 @@ export function createEdgeRouteSync(deps: {
     apps?.apply();
   }
 
-  function run(): Promise<void> {
-    const p = reload()
-      .catch((error) => deps.logger.error({ err: error }, "edge route reload failed"))
-      .finally(() => {
-        if (running === p) running = null;
-      });
-    running = p;
-    return p;
-  }
-
-  /**
-   * Resolves once a reload that started after this call has finished, so the caller's change is
-   * in the table. Bursts coalesce: at most one reload runs and one waits.
-   */
-  function changed(): Promise<void> {
-    if (!running) return run();
-    next ??= running.then(() => {
-      next = null;
-      return run();
-    });
-    return next;
-  }
-
-  return {
-    reload,
-    changed,
-    start() {
-      timer = setInterval(() => void changed(), deps.intervalMs ?? 5000);
-    },
-    stop() {
-      if (timer) clearInterval(timer);
-    },
-  };
+  return createReloader(reload, { logger: deps.logger, what: "edge route", intervalMs: deps.intervalMs });
 }
