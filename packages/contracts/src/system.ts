@@ -21,3 +21,12 @@ export const systemInfoSchema = z.object({
   mailDelivery: z.enum(["smtp", "outbox"]),
 });
 export type SystemInfo = z.infer<typeof systemInfoSchema>;
+
+/** What this host can build and run with: each toolchain's version, or null when it is not installed. */
+export const runtimesSchema = z.object({
+  node: z.object({ versions: z.array(z.string()), default: z.string() }),
+  python: z.object({ version: z.string() }).nullable(),
+  go: z.object({ version: z.string() }).nullable(),
+  ruby: z.object({ version: z.string() }).nullable(),
+});
+export type Runtimes = z.infer<typeof runtimesSchema>;

@@ -8,6 +8,7 @@ import { createEdgeServer } from "./edge/edge-server.ts";
 import { RouteTable } from "./edge/route-table.ts";
 import { createTlsEdgeServer } from "./edge/tls-server.ts";
 import { createBuilder } from "./engines/builder/builder.ts";
+import { detectToolchains } from "./engines/builder/toolchains.ts";
 import { createSandbox } from "./engines/sandbox/sandbox.ts";
 import { registerAccountRoutes } from "./features/account/account.routes.ts";
 import { createAppFleet } from "./features/apps/app-fleet.ts";
@@ -178,6 +179,7 @@ export async function startPlatform(config: Config = loadConfig()) {
   registerAccountRoutes(app, { db });
   registerSystemRoutes(app, {
     db,
+    runtimes: { nodeVersions: () => builder.nodeVersions(), toolchains: detectToolchains() },
     mailer,
     info: { version, store: store.kind, startedAt, edgeUrl: `http://${config.edgeDomain}:${config.edgePort}` },
   });

@@ -1,10 +1,11 @@
-import { passwordVerdictSchema, setupStateSchema, systemInfoSchema } from "@slipway/contracts";
+import { passwordVerdictSchema, runtimesSchema, setupStateSchema, systemInfoSchema } from "@slipway/contracts";
 import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query";
 import { apiJson } from "../lib/api";
 
 export const systemKeys = {
   all: ["system"] as const,
   info: () => [...systemKeys.all, "info"] as const,
+  runtimes: () => [...systemKeys.all, "runtimes"] as const,
   setup: () => [...systemKeys.all, "setup"] as const,
   passwordCheck: (password: string, email: string | undefined) =>
     [...systemKeys.all, "password-check", password, email ?? null] as const,
@@ -43,5 +44,14 @@ export function usePasswordVerdict(password: string, email?: string) {
     // Passwords should not linger in the cache once the field is gone.
     gcTime: 0,
     staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+/** The Node versions builds can choose from, and the other toolchains this host has. */
+export function useRuntimes() {
+  return useQuery({
+    queryKey: systemKeys.runtimes(),
+    queryFn: ({ signal }) => apiJson("/api/v1/system/runtimes", runtimesSchema, { signal }),
+    staleTime: 10 * 60_000,
   });
 }

@@ -33,6 +33,18 @@ describe.each(testStores)("accounts on %s", (store) => {
     expect((await call(platform.url, "GET", "/api/v1/system/setup")).body.hasOwner).toBe(true);
   });
 
+  it("tells a signed-in person which runtimes this host has, and nobody else", async () => {
+    expect((await call(platform.url, "GET", "/api/v1/system/runtimes")).status).toBe(401);
+    const runtimes = (await instanceOwner.call("GET", "/api/v1/system/runtimes")).body;
+    const major = process.versions.node.split(".")[0];
+    expect(runtimes.node.versions).toContain(major);
+    expect(runtimes.node.versions).toContain(runtimes.node.default);
+    // Debian 12's python3 is on every machine this runs on; Go and Ruby only where installed.
+    expect(runtimes.python.version).toMatch(/^3\.\d+/);
+    for (const tool of ["go", "ruby"])
+      expect(runtimes[tool] === null || /^\d+\.\d+/.test(runtimes[tool].version)).toBe(true);
+  });
+
   it("gives every new account a personal team it owns", async () => {
     const user = await signUp(platform.url, { name: "Grace" });
     const me = (await user.call("GET", "/api/v1/me")).body;

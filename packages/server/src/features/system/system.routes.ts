@@ -5,10 +5,12 @@ import {
   pageQuerySchema,
   passwordCheckSchema,
   passwordVerdictSchema,
+  runtimesSchema,
   setupStateSchema,
   systemInfoSchema,
 } from "@slipway/contracts";
 import { z } from "zod";
+import type { Toolchains } from "../../engines/builder/toolchains.ts";
 import type { Db } from "../../platform/db.ts";
 import { notFound } from "../../platform/errors.ts";
 import type { HttpApp } from "../../platform/http.ts";
@@ -31,6 +33,7 @@ export function registerSystemRoutes(
   app: HttpApp,
   deps: {
     db: Db;
+    runtimes: { nodeVersions(): Promise<string[]>; toolchains(): Promise<Toolchains> };
     mailer: Mailer;
     info: { version: string; store: "pglite" | "postgres"; startedAt: Date; edgeUrl: string };
   },
@@ -58,6 +61,28 @@ export function registerSystemRoutes(
       },
     },
     async (request) => judgePassword(request.body.password, request.body.email ? [request.body.email] : []),
+  );
+
+  app.get(
+    "/api/v1/system/runtimes",
+    {
+      config: { access: "signed-in" },
+      schema: {
+        tags,
+        summary: "The Node versions builds can choose from, and the Python, Go and Ruby installed here",
+        response: { 200: runtimesSchema },
+      },
+    },
+    async () => {
+      const [versions, tools] = await Promise.all([deps.runtimes.nodeVersions(), deps.runtimes.toolchains()]);
+      const ofVersion = (version: string | null) => (version ? { version } : null);
+      return {
+        node: { versions, default: versions[0] ?? process.versions.node.split(".")[0] ?? "20" },
+        python: ofVersion(tools.python),
+        go: ofVersion(tools.go),
+        ruby: ofVersion(tools.ruby),
+      };
+    },
   );
 
   app.get(

@@ -5,6 +5,7 @@ import { toast } from "sonner";
 import { SettingsForm } from "../../../components/settings-form";
 import { Button } from "../../../components/ui/button";
 import { useDetectSettings } from "../../../data/projects";
+import { useRuntimes } from "../../../data/system";
 import { toastError } from "../../../lib/toast";
 import { useCurrentTeam } from "../../teams/team-layout";
 import { BuildOutputFields, useBuildOutputForm } from "../common/build-settings-fields";
@@ -16,7 +17,9 @@ export function BuildCard({ project }: { project: Project }) {
   const saving = useSaveProject(project, "the build settings");
   const form = useBuildOutputForm(project.settings);
   const detect = useDetectSettings(team.id);
-  const [nodeVersions, setNodeVersions] = useState<string[]>([]);
+  const runtimes = useRuntimes();
+  const [detectedVersions, setNodeVersions] = useState<string[]>([]);
+  const nodeVersions = [...detectedVersions, ...(runtimes.data?.node.versions ?? [])];
   const canDetect = project.git !== null && saving.canSave && can("projects:create");
 
   function detectAgain() {
