@@ -1,9 +1,9 @@
 import { EventEmitter } from "node:events";
-import { createServer } from "node:net";
 import type { AppState, Instance, InstanceState, RuntimeSettings } from "@slipway/contracts";
 import type { AppUpstream, AppUpstreams } from "../../edge/route-table.ts";
 import { createSupervisor, type SupervisedApp } from "../../engines/runtime/supervisor.ts";
 import type { Sandbox, Workspace } from "../../engines/sandbox/sandbox.types.ts";
+import { freePort } from "../../platform/free-port.ts";
 import { newId } from "../../platform/ids.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { RuntimeLogWriter } from "./runtime-logs.ts";
@@ -393,17 +393,3 @@ function deferredApp() {
 
 const placeholderApp = deferredApp().app;
 const placeholderWorkspace: Workspace = { dir: "", adopt: async () => undefined, remove: async () => undefined };
-
-/** A port nothing listens on now, from the kernel. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
