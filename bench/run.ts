@@ -5,12 +5,22 @@ import { appsColdWake, appsRedeploy } from "./apps.bench.ts";
 import { deployBench } from "./deploy.bench.ts";
 import { edgeProxy } from "./edge-proxy.bench.ts";
 import { edgeStatic } from "./edge-static.bench.ts";
+import { functionsBench } from "./functions.bench.ts";
 import { type Benchmark, type BenchResult, printTable, writeResults } from "./lib/report.ts";
 import { settings } from "./lib/settings.ts";
 import { startup } from "./startup.bench.ts";
 import { tokensList } from "./tokens-list.bench.ts";
 
-const benchmarks: Benchmark[] = [tokensList, startup, edgeStatic, edgeProxy, deployBench, appsRedeploy, appsColdWake];
+const benchmarks: Benchmark[] = [
+  tokensList,
+  startup,
+  edgeStatic,
+  edgeProxy,
+  deployBench,
+  appsRedeploy,
+  appsColdWake,
+  functionsBench,
+];
 
 const names = process.argv.slice(2).filter((a) => a !== "--");
 const unknown = names.filter((n) => !benchmarks.some((b) => b.name === n));

@@ -1,12 +1,12 @@
-import { chmod, cp, mkdir, rm } from "node:fs/promises";
+import { chmod, cp, mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import { Agent, request } from "node:http";
 import { join } from "node:path";
 import { freePort } from "../../platform/free-port.ts";
 import { randomText } from "../../platform/ids.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { answersTcp } from "../runtime/health-probe.ts";
-import { runHostCommand } from "../sandbox/run-host-command.ts";
 import type { Sandbox, SandboxInstance, SandboxInstanceLimits, Workspace } from "../sandbox/sandbox.types.ts";
+import { processTree } from "../sandbox/sandbox-process.ts";
 
 /**
  * Serverless functions on this host: each instance is a long-lived Node process in its own
@@ -54,6 +54,8 @@ type Instance = {
   slotDir: string;
   limits: SandboxInstanceLimits;
   key: string | null;
+  /** The runtime's own process (inside the sandbox's), found once: its /proc entry gives CPU and memory. */
+  runtimePid: number | null;
   /** Lines printed go to the invocation in progress, if any. */
   lines: string[] | null;
   exited: boolean;
@@ -100,6 +102,7 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions) {
       slotDir,
       limits,
       key: null,
+      runtimePid: null,
       lines: null,
       exited: false,
       isOutOfMemory: false,
@@ -132,6 +135,7 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions) {
       }
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
+    instance.runtimePid = (await processTree(instance.sandbox.pid)).find((p) => p.name === "node")?.pid ?? null;
     return instance;
   }
 
@@ -170,10 +174,11 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions) {
     const idle = warm.get(code.key)?.pop();
     if (idle) return { instance: idle, initMs: null };
     const pooled = sameLimits(code.limits, options.pool.limits) ? blanks.shift() : undefined;
-    void refill();
+    // Refilled once this cold start is done: a runtime starting beside it would slow it down.
+    setTimeout(() => void refill(), 50).unref();
     const instance = pooled ?? (await startInstance(code.limits));
     await cp(code.codeDir, instance.slotDir, { recursive: true });
-    await runHostCommand("chmod", ["-R", "a+rX", instance.slotDir]);
+    await makeReadable(instance.slotDir);
     const loaded = await call(
       instance,
       "POST",
@@ -226,11 +231,11 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions) {
       const isCold = initMs !== null;
       const lines: string[] = [];
       instance.lines = lines;
-      const before = await instance.sandbox.usage().catch(() => null);
+      const before = await usageOf(instance);
       const invokeStarted = performance.now();
       try {
         const res = await call(instance, req.method, req.path, req.headers, req.body, code.timeoutMs);
-        const after = await instance.sandbox.usage().catch(() => null);
+        const after = await usageOf(instance);
         instance.lines = null;
         const list = warm.get(code.key) ?? [];
         warm.set(code.key, list);
@@ -309,4 +314,24 @@ function call(
     });
     req.end(body);
   });
+}
+
+/** CPU time and resident memory of the runtime process: two reads of its /proc entry. */
+async function usageOf(instance: Instance): Promise<{ cpuMs: number; memoryBytes: number } | null> {
+  if (instance.runtimePid === null) return null;
+  const text = await readFile(`/proc/${instance.runtimePid}/stat`, "utf8").catch(() => "");
+  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  if (fields.length < 22) return null;
+  // utime, stime (fields 14, 15) in ticks of 10 ms; rss (field 24) in 4 KiB pages.
+  return { cpuMs: (Number(fields[11]) + Number(fields[12])) * 10, memoryBytes: Number(fields[21]) * 4096 };
+}
+
+/** The sandbox user reads the code: files a+r, directories a+rx (only where they are not yet). */
+async function makeReadable(dir: string): Promise<void> {
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name);
+    const want = entry.isDirectory() ? 0o555 : 0o444;
+    const { mode } = await stat(path);
+    if ((mode & want) !== want) await chmod(path, mode | want);
+  }
 }
