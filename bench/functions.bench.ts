@@ -14,7 +14,7 @@ import { median } from "./lib/spawn-timed.ts";
 
 const runs = Number(process.env.BENCH_FUNCTION_RUNS ?? 10);
 const limits = { memoryMb: 256, cpus: 1, pids: 64 };
-const source = "export default (request) => new Response(`hello ${new URL(request.url).pathname}`);";
+const source = "export default (request) => new Response('hello ' + new URL(request.url).pathname);";
 
 function bareNodeMs(): number {
   const started = performance.now();
