@@ -30,18 +30,31 @@ export const functionsBench: Benchmark = {
     chmodSync(root, 0o711);
     const logger = createLogger("warn");
     const sandbox = createSandbox({ logger, workRoot: join(root, "work") });
-    const pooled = createFunctionRuntime({ sandbox, logger, slotsDir: join(root, "slots"), pool: { size: 2, limits } });
+    const pooled = createFunctionRuntime({
+      sandbox,
+      logger,
+      slotsDir: join(root, "slots"),
+      pool: { size: 2, limits, runtimes: ["node"] },
+    });
     const unpooled = createFunctionRuntime({
       sandbox,
       logger,
       slotsDir: join(root, "slots"),
-      pool: { size: 0, limits },
+      pool: { size: 0, limits, runtimes: ["node"] },
     });
     try {
       const codeDir = join(root, "code");
       mkdirSync(codeDir, { mode: 0o755 });
       writeFileSync(join(codeDir, "index.mjs"), source);
-      const code = (key: string) => ({ key, codeDir, entry: "index.mjs", env: {}, limits, timeoutMs: 5_000 });
+      const code = (key: string) => ({
+        runtime: "node" as const,
+        key,
+        codeDir,
+        entry: "index.mjs",
+        env: {},
+        limits,
+        timeoutMs: 5_000,
+      });
       const request = { method: "GET", path: "/bench", headers: {} };
       await pooled.start();
       const bare: number[] = [];

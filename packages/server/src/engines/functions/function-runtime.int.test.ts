@@ -22,7 +22,7 @@ describe("function runtime (Node)", () => {
       sandbox: opened.sandbox,
       logger: testLogger,
       slotsDir: join(opened.workRoot, "slots"),
-      pool: { size: 2, limits },
+      pool: { size: 2, limits, runtimes: ["node", "python"] },
     });
     await runtime.start();
   });
@@ -34,9 +34,10 @@ describe("function runtime (Node)", () => {
 
   async function code(name: string, source: string, extra: Partial<FunctionCode> = {}): Promise<FunctionCode> {
     const dir = join(root, name);
+    const entry = extra.runtime === "python" ? "main.py" : "index.mjs";
     await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, "index.mjs"), source);
-    return { key: name, codeDir: dir, entry: "index.mjs", env: {}, limits, timeoutMs: 2_000, ...extra };
+    await writeFile(join(dir, entry), source);
+    return { runtime: "node", key: name, codeDir: dir, entry, env: {}, limits, timeoutMs: 2_000, ...extra };
   }
   const get = (path = "/") => ({ method: "GET", path, headers: {} });
 
@@ -113,5 +114,44 @@ describe("function runtime (Node)", () => {
     );
     const result = await runtime.invoke(snoop, get());
     expect(JSON.parse(result.body.toString())).toEqual(["index.mjs"]);
+  });
+
+  it("runs a Python handler with the same request fields, cold then warm", async () => {
+    const hello = await code(
+      "py-hello",
+      [
+        "def handler(request):",
+        "    print('python saw', request['method'], request['query'].get('name'))",
+        "    return {'status': 201, 'headers': {'x-fn': 'py'}, 'body': {'hello': request['query'].get('name'), 'body': request['body']}}",
+      ].join("\n"),
+      { runtime: "python" },
+    );
+    const cold = await runtime.invoke(hello, {
+      method: "POST",
+      path: "/?name=ada",
+      headers: {},
+      body: Buffer.from("payload"),
+    });
+    expect(cold).toMatchObject({ status: 201, isCold: true, outcome: "ok" });
+    expect(cold.headers["x-fn"]).toBe("py");
+    expect(JSON.parse(cold.body.toString())).toEqual({ hello: "ada", body: "payload" });
+    expect(cold.logs).toContain("python saw POST ada");
+    const warm = await runtime.invoke(hello, get("/?name=grace"));
+    expect(warm.isCold).toBe(false);
+    expect(JSON.parse(warm.body.toString()).hello).toBe("grace");
+  });
+
+  it("keeps a Python exception out of the response, and reports a syntax error at load", async () => {
+    const raises = await code("py-raises", "def handler(request):\n    raise ValueError('secret python detail')", {
+      runtime: "python",
+    });
+    const failed = await runtime.invoke(raises, get());
+    expect(failed.status).toBe(500);
+    expect(failed.body.toString()).not.toContain("secret python detail");
+    expect(failed.logs.join("\n")).toContain("secret python detail");
+    const syntax = await code("py-syntax", "def handler(request:\n    return {}", { runtime: "python" });
+    const result = await runtime.invoke(syntax, get());
+    expect(result.outcome).toBe("load_failed");
+    expect(result.body.toString()).toMatch(/SyntaxError/);
   });
 });

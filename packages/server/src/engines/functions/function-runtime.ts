@@ -15,7 +15,15 @@ import { processTree } from "../sandbox/sandbox-process.ts";
  * invocations reuse an instance that has it loaded. A timed-out invocation kills its instance.
  */
 
+/** The languages a function can be written in, and how their host process starts. */
+export const functionRuntimes = {
+  node: "exec node /host/node-host.mjs",
+  python: "exec python3 -u /host/python-host.py",
+} as const;
+export type FunctionRuntimeName = keyof typeof functionRuntimes;
+
 export type FunctionCode = {
+  runtime: FunctionRuntimeName;
   /** Names the code and its settings: a function's version. Instances are reused per key. */
   key: string;
   /** Host directory with the function's files; copied into the instance on a cold start. */
@@ -53,6 +61,7 @@ type Instance = {
   workspace: Workspace;
   slotDir: string;
   limits: SandboxInstanceLimits;
+  runtime: FunctionRuntimeName;
   key: string | null;
   /** The runtime's own process (inside the sandbox's), found once: its /proc entry gives CPU and memory. */
   runtimePid: number | null;
@@ -67,8 +76,8 @@ export type FunctionRuntimeOptions = {
   logger: Logger;
   /** Where instances' code slots live; must be traversable by the sandbox user. */
   slotsDir: string;
-  /** Blank instances kept started for this memory profile. */
-  pool: { size: number; limits: SandboxInstanceLimits };
+  /** Blank instances kept started, per runtime, for this memory profile. */
+  pool: { size: number; limits: SandboxInstanceLimits; runtimes: FunctionRuntimeName[] };
   startTimeoutMs?: number;
 };
 
@@ -82,13 +91,13 @@ const sameLimits = (a: SandboxInstanceLimits, b: SandboxInstanceLimits) =>
 
 export function createFunctionRuntime(options: FunctionRuntimeOptions) {
   const { sandbox, logger } = options;
-  const blanks: Instance[] = [];
+  const blanks = new Map<FunctionRuntimeName, Instance[]>(options.pool.runtimes.map((name) => [name, []]));
   const warm = new Map<string, Instance[]>();
   const all = new Set<Instance>();
   let refilling: Promise<void> | null = null;
   let isStopped = false;
 
-  async function startInstance(limits: SandboxInstanceLimits): Promise<Instance> {
+  async function startInstance(runtime: FunctionRuntimeName, limits: SandboxInstanceLimits): Promise<Instance> {
     const id = `fni_${randomText(10)}`;
     const slotDir = join(options.slotsDir, id);
     await mkdir(slotDir, { recursive: true, mode: 0o755 });
@@ -101,6 +110,7 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions) {
       workspace,
       slotDir,
       limits,
+      runtime,
       key: null,
       runtimePid: null,
       lines: null,
@@ -108,7 +118,7 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions) {
       isOutOfMemory: false,
     } as Omit<Instance, "sandbox"> as Instance;
     instance.sandbox = await sandbox.start({
-      command: `exec node ${hostMount}/node-host.mjs`,
+      command: functionRuntimes[runtime],
       cwd: workspace.dir,
       workdir: codeMount,
       extraReadOnlyBinds: [
@@ -135,14 +145,16 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions) {
       }
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    instance.runtimePid = (await processTree(instance.sandbox.pid)).find((p) => p.name === "node")?.pid ?? null;
+    const processName = runtime === "node" ? "node" : "python3";
+    instance.runtimePid = (await processTree(instance.sandbox.pid)).find((p) => p.name === processName)?.pid ?? null;
     return instance;
   }
 
   async function forget(instance: Instance) {
     all.delete(instance);
-    const index = blanks.indexOf(instance);
-    if (index !== -1) blanks.splice(index, 1);
+    const pool = blanks.get(instance.runtime) ?? [];
+    const index = pool.indexOf(instance);
+    if (index !== -1) pool.splice(index, 1);
     if (instance.key) {
       const list = warm.get(instance.key) ?? [];
       const at = list.indexOf(instance);
@@ -155,12 +167,14 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions) {
 
   function refill(): Promise<void> {
     refilling ??= (async () => {
-      while (!isStopped && blanks.length < options.pool.size) {
-        try {
-          blanks.push(await startInstance(options.pool.limits));
-        } catch (error) {
-          logger.warn({ err: error }, "functions: could not pre-start a runtime");
-          break;
+      for (const [runtime, pool] of blanks) {
+        while (!isStopped && pool.length < options.pool.size) {
+          try {
+            pool.push(await startInstance(runtime, options.pool.limits));
+          } catch (error) {
+            logger.warn({ err: error, runtime }, "functions: could not pre-start a runtime");
+            break;
+          }
         }
       }
     })().finally(() => {
@@ -173,10 +187,10 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions) {
   async function instanceFor(code: FunctionCode): Promise<{ instance: Instance; initMs: number | null }> {
     const idle = warm.get(code.key)?.pop();
     if (idle) return { instance: idle, initMs: null };
-    const pooled = sameLimits(code.limits, options.pool.limits) ? blanks.shift() : undefined;
+    const pooled = sameLimits(code.limits, options.pool.limits) ? blanks.get(code.runtime)?.shift() : undefined;
     // Refilled once this cold start is done: a runtime starting beside it would slow it down.
     setTimeout(() => void refill(), 50).unref();
-    const instance = pooled ?? (await startInstance(code.limits));
+    const instance = pooled ?? (await startInstance(code.runtime, code.limits));
     await cp(code.codeDir, instance.slotDir, { recursive: true });
     await makeReadable(instance.slotDir);
     const loaded = await call(
@@ -265,7 +279,7 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions) {
 
     /** Instances running now: blank, and warm per key. */
     counts: () => ({
-      blank: blanks.length,
+      blank: [...blanks.values()].reduce((n, pool) => n + pool.length, 0),
       warm: [...warm.values()].reduce((n, list) => n + list.length, 0),
       all: all.size,
     }),
