@@ -1,8 +1,8 @@
-import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testLogger } from "../../testing/test-store.ts";
+import { testLogger, waitFor } from "../../testing/test-store.ts";
 import { openTestSandbox } from "../sandbox/sandbox-fixtures.ts";
 import { createFunctionRuntime, type FunctionCode, type FunctionRuntime } from "./function-runtime.ts";
 
@@ -11,10 +11,11 @@ describe("function runtime (Node)", () => {
   let runtime: FunctionRuntime;
   let root: string;
   let destroySandbox: () => Promise<void>;
+  let opened: Awaited<ReturnType<typeof openTestSandbox>>;
   const limits = { memoryMb: 128, cpus: 1, pids: 64 };
 
   beforeAll(async () => {
-    const opened = await openTestSandbox();
+    opened = await openTestSandbox();
     destroySandbox = opened.destroy;
     root = await mkdtemp(join(tmpdir(), "slipway-functions-"));
     await chmod(root, 0o755);
@@ -153,5 +154,34 @@ describe("function runtime (Node)", () => {
     const result = await runtime.invoke(syntax, get());
     expect(result.outcome).toBe("load_failed");
     expect(result.body.toString()).toMatch(/SyntaxError/);
+  });
+
+  it("freezes an idle warm instance, thaws it for the next call, and stops it after the idle time", async () => {
+    const parked = createFunctionRuntime({
+      sandbox: opened.sandbox,
+      logger: testLogger,
+      slotsDir: join(opened.workRoot, "parked-slots"),
+      pool: { size: 0, limits, runtimes: ["node"] },
+      freezeAfterMs: 100,
+      idleStopMs: 1_500,
+    });
+    try {
+      const fn = await code("parked", "export default () => new Response(String(process.pid));");
+      const first = await parked.invoke(fn, get());
+      expect(first.status).toBe(200);
+      const [instance] = parked.instances();
+      const state = async () =>
+        (await readFile(`/proc/${instance?.hostPid}/status`, "utf8").catch(() => "")).match(/^State:\s+(\w)/m)?.[1];
+      await waitFor("the instance to be frozen", async () => ((await state()) === "T" ? true : undefined));
+      expect(parked.instances()[0]?.isFrozen).toBe(true);
+      const thawed = await parked.invoke(fn, get());
+      expect(thawed).toMatchObject({ status: 200, isCold: false });
+      expect(thawed.body.toString()).toBe(first.body.toString());
+      await waitFor("the idle instance to stop", () => (parked.counts().all === 0 ? true : undefined), {
+        timeoutMs: 5_000,
+      });
+    } finally {
+      await parked.stop();
+    }
   });
 });

@@ -67,6 +67,9 @@ type Instance = {
   runtimePid: number | null;
   /** Lines printed go to the invocation in progress, if any. */
   lines: string[] | null;
+  isFrozen: boolean;
+  /** Freezes, then stops, the instance while it waits warm. */
+  parkTimers: NodeJS.Timeout[];
   exited: boolean;
   isOutOfMemory: boolean;
 };
@@ -79,6 +82,10 @@ export type FunctionRuntimeOptions = {
   /** Blank instances kept started, per runtime, for this memory profile. */
   pool: { size: number; limits: SandboxInstanceLimits; runtimes: FunctionRuntimeName[] };
   startTimeoutMs?: number;
+  /** A warm instance with nothing to do is frozen (SIGSTOP) after this long: it uses no CPU. */
+  freezeAfterMs?: number;
+  /** …and stopped after this long: an idle function costs no memory. */
+  idleStopMs?: number;
 };
 
 const hostsDir = join(import.meta.dirname, "hosts");
@@ -113,6 +120,8 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions) {
       runtime,
       key: null,
       runtimePid: null,
+      isFrozen: false,
+      parkTimers: [],
       lines: null,
       exited: false,
       isOutOfMemory: false,
@@ -150,7 +159,34 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions) {
     return instance;
   }
 
+  /** Waiting warm: frozen after a moment, stopped after the idle time. */
+  function park(instance: Instance) {
+    const freeze = setTimeout(() => {
+      if (instance.runtimePid === null || instance.exited) return;
+      try {
+        process.kill(instance.runtimePid, "SIGSTOP");
+        instance.isFrozen = true;
+      } catch {
+        // Gone already.
+      }
+    }, options.freezeAfterMs ?? 2_000);
+    const stop = setTimeout(() => void forget(instance), options.idleStopMs ?? 5 * 60_000);
+    freeze.unref();
+    stop.unref();
+    instance.parkTimers = [freeze, stop];
+  }
+
+  function unpark(instance: Instance) {
+    for (const timer of instance.parkTimers) clearTimeout(timer);
+    instance.parkTimers = [];
+    if (instance.isFrozen && instance.runtimePid !== null) {
+      process.kill(instance.runtimePid, "SIGCONT");
+      instance.isFrozen = false;
+    }
+  }
+
   async function forget(instance: Instance) {
+    unpark(instance);
     all.delete(instance);
     const pool = blanks.get(instance.runtime) ?? [];
     const index = pool.indexOf(instance);
@@ -186,7 +222,10 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions) {
   /** A warm instance for the code, or a blank one made cold (pooled when the limits match). */
   async function instanceFor(code: FunctionCode): Promise<{ instance: Instance; initMs: number | null }> {
     const idle = warm.get(code.key)?.pop();
-    if (idle) return { instance: idle, initMs: null };
+    if (idle) {
+      unpark(idle);
+      return { instance: idle, initMs: null };
+    }
     const pooled = sameLimits(code.limits, options.pool.limits) ? blanks.get(code.runtime)?.shift() : undefined;
     // Refilled once this cold start is done: a runtime starting beside it would slow it down.
     setTimeout(() => void refill(), 50).unref();
@@ -254,6 +293,7 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions) {
         const list = warm.get(code.key) ?? [];
         warm.set(code.key, list);
         list.push(instance);
+        park(instance);
         return {
           ...res,
           outcome: res.status >= 500 ? "error" : "ok",
@@ -276,6 +316,10 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions) {
         return failure("crashed", 502, "The function's process ended during the invocation.", extra);
       }
     },
+
+    /** The instances running now, as the host sees them. */
+    instances: () =>
+      [...all].map((i) => ({ id: i.id, runtime: i.runtime, key: i.key, hostPid: i.runtimePid, isFrozen: i.isFrozen })),
 
     /** Instances running now: blank, and warm per key. */
     counts: () => ({
