@@ -1,4 +1,3 @@
-import { rm } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -13,7 +12,7 @@ import {
   signUp,
   waitForBuildStatus,
 } from "./dashboard";
-import { exampleRepository, newBrowser, newPage, type Platform, screenshot, startPlatform } from "./harness";
+import { type ExampleSession, newPage, openWithExample, type Platform, screenshot } from "./harness";
 
 describe("dashboard: server apps", () => {
   let platform: Platform;
@@ -21,22 +20,18 @@ describe("dashboard: server apps", () => {
   let page: Page;
   let teamId: string;
   let projectId: string;
-  let repo: Awaited<ReturnType<typeof exampleRepository>>;
+  let repo: ExampleSession["repo"];
+  let session: ExampleSession;
   const owner = newPerson("Opal Operator");
 
   beforeAll(async () => {
-    [platform, repo] = await Promise.all([startPlatform(), exampleRepository("node-server")]);
-    browser = await newBrowser();
-    page = await newPage(browser, platform);
+    session = await openWithExample("node-server");
+    ({ platform, browser, page, repo } = session);
     await signUp(page, owner);
     teamId = currentTeamId(page);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.dispose();
-    if (repo) await rm(repo.root, { recursive: true, force: true });
-  });
+  afterAll(() => session?.close());
 
   const instanceRows = (state?: string) =>
     page.locator(state ? `[data-testid="instance-row"][data-state="${state}"]` : '[data-testid="instance-row"]');

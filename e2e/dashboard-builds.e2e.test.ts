@@ -1,5 +1,4 @@
 import { execFile } from "node:child_process";
-import { rm } from "node:fs/promises";
 import { promisify } from "node:util";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,7 +19,7 @@ import {
   signUp,
   waitForBuildStatus,
 } from "./dashboard";
-import { exampleRepository, newBrowser, newPage, type Platform, screenshot, startPlatform } from "./harness";
+import { type ExampleSession, newPage, openWithExample, type Platform, screenshot } from "./harness";
 
 const run = promisify(execFile);
 
@@ -30,24 +29,20 @@ describe("dashboard: projects, builds and deployments", () => {
   let page: Page;
   let teamId: string;
   let projectId: string;
-  let repo: Awaited<ReturnType<typeof exampleRepository>>;
+  let repo: ExampleSession["repo"];
+  let session: ExampleSession;
   /** Deployment URLs in the order the builds made them. */
   const deploymentUrls: string[] = [];
   const owner = newPerson("Bea Builder");
 
   beforeAll(async () => {
-    [platform, repo] = await Promise.all([startPlatform(), exampleRepository("static-site")]);
-    browser = await newBrowser();
-    page = await newPage(browser, platform);
+    session = await openWithExample("static-site");
+    ({ platform, browser, page, repo } = session);
     await signUp(page, owner);
     teamId = currentTeamId(page);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.dispose();
-    if (repo) await rm(repo.root, { recursive: true, force: true });
-  });
+  afterAll(() => session?.close());
 
   /** The deployment the open build page links to, once it has deployed. */
   async function deploymentUrlOfBuild(): Promise<string> {

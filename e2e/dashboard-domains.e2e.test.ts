@@ -1,28 +1,26 @@
-import { rm } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDnsServer, type TestDnsServer } from "../packages/server/src/testing/dns-server.ts";
 import { currentTeamId, expectNoSidewaysScroll, importGitProject, newPerson, see, signUp } from "./dashboard";
-import { exampleRepository, newBrowser, newPage, type Platform, screenshot, startPlatform } from "./harness";
+import { type ExampleSession, newPage, openWithExample, type Platform, screenshot } from "./harness";
 
 describe("dashboard: custom domains", () => {
   let dns: TestDnsServer;
   let platform: Platform;
   let browser: Browser;
   let page: Page;
-  let repo: Awaited<ReturnType<typeof exampleRepository>>;
+  let session: ExampleSession;
   let domainsUrl: string;
   const owner = newPerson("Dora Domains");
 
   beforeAll(async () => {
     dns = await startDnsServer();
     // The platform asks the test's DNS server, which answers only what the test puts in it.
-    [platform, repo] = await Promise.all([
-      startPlatform({ env: { SLIPWAY_DNS_SERVERS: dns.address, SLIPWAY_PUBLIC_IP: "203.0.113.20" } }),
-      exampleRepository("static-site"),
-    ]);
-    browser = await newBrowser();
-    page = await newPage(browser, platform);
+    session = await openWithExample("static-site", {
+      env: { SLIPWAY_DNS_SERVERS: dns.address, SLIPWAY_PUBLIC_IP: "203.0.113.20" },
+    });
+    ({ platform, browser, page } = session);
+    const { repo } = session;
     await signUp(page, owner);
     const teamId = currentTeamId(page);
     const projectId = await importGitProject(page, { teamId, url: repo.url, name: "Pier Site" });
@@ -30,10 +28,8 @@ describe("dashboard: custom domains", () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await platform?.dispose();
+    await session?.close();
     await dns?.stop();
-    if (repo) await rm(repo.root, { recursive: true, force: true });
   });
 
   const domainItem = (hostname: string) =>

@@ -12,7 +12,7 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
-import { cp, mkdtemp } from "node:fs/promises";
+import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -106,4 +106,34 @@ export async function exampleRepository(example: string): Promise<{ url: string;
   await git("git", ["commit", "--quiet", "--message", "example"], { cwd: work, env });
   await git("git", ["clone", "--quiet", "--bare", work, bare], { env });
   return { url: `file://${bare}`, root };
+}
+
+export type ExampleSession = {
+  platform: Platform;
+  browser: Browser;
+  page: Page;
+  repo: { url: string; root: string };
+  /** Closes the browser, stops the platform and removes the repository. */
+  close(): Promise<void>;
+};
+
+/** A platform, a browser page on it, and one of examples/ as a git repository, started together. */
+export async function openWithExample(example: string, options: PlatformProcessOptions = {}): Promise<ExampleSession> {
+  const [platform, repo, browser] = await Promise.all([
+    startPlatform(options),
+    exampleRepository(example),
+    newBrowser(),
+  ]);
+  const page = await newPage(browser, platform);
+  return {
+    platform,
+    browser,
+    page,
+    repo,
+    async close() {
+      await browser.close();
+      await platform.dispose();
+      await rm(repo.root, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,9 +1,8 @@
 // The Slipway edge proxying to server apps, in its own process: each `host=port` of
 // EDGE_APP_ROUTES becomes an app route whose upstreams always lend that port. Tells its parent
 // over IPC where it listens.
-import { createEdgeServer } from "../../packages/server/src/edge/edge-server.ts";
 import { type AppUpstreams, RouteTable } from "../../packages/server/src/edge/route-table.ts";
-import { createLogger } from "../../packages/server/src/platform/logger.ts";
+import { serveEdge } from "../lib/edge-target.ts";
 
 const spec = process.env.EDGE_APP_ROUTES;
 if (!spec) throw new Error("EDGE_APP_ROUTES is required: host=port,host=port");
@@ -23,19 +22,4 @@ for (const entry of spec.split(",")) {
   if (!host || !port) throw new Error(`EDGE_APP_ROUTES: expected host=port, got ${entry}`);
   routes.set(host, { kind: "app", deploymentId: `dpl_${host.split(".")[0]}`, upstreams: fixedUpstream(Number(port)) });
 }
-const server = createEdgeServer({ logger: createLogger("warn"), routes });
-server.listen(0, "127.0.0.1", () => {
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  process.send?.({ type: "ready", url: `http://127.0.0.1:${port}` });
-});
-
-let stopping = false;
-function shutdown() {
-  if (stopping) return;
-  stopping = true;
-  server.closeAllConnections();
-  server.close(() => process.exit(0));
-}
-process.once("SIGTERM", shutdown);
-process.once("disconnect", shutdown);
+serveEdge(routes);

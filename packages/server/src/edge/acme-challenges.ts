@@ -8,22 +8,20 @@ export type PendingChallenge = { keyAuthorization: string; hostname: string };
 
 /**
  * Takes a request off the edge's normal handling when it is an ACME HTTP-01 challenge for a
- * token it knows; for anything else it returns false, or (for a token it had to look up and
- * did not find) calls `next` so the host's own deployment answers.
+ * token it holds, for the host it was issued for; anything else returns false (the host's own
+ * deployment answers). Answers from memory only: the edge never asks the store per request.
  */
-export type AcmeChallengeResponder = (req: IncomingMessage, res: ServerResponse, next: () => void) => boolean;
+export type AcmeChallengeResponder = (req: IncomingMessage, res: ServerResponse) => boolean;
 
-const tokenPattern = /^[A-Za-z0-9_-]{16,256}$/;
-
-/** A responder from a lookup: in memory first, then (async) wherever the lookup goes. */
-export function createAcmeChallengeResponder(lookup: {
-  known(token: string): PendingChallenge | undefined;
-  find(token: string): Promise<PendingChallenge | undefined>;
-  onError(error: unknown): void;
-}): AcmeChallengeResponder {
-  function answer(req: IncomingMessage, res: ServerResponse, challenge: PendingChallenge, next: () => void) {
+export function createAcmeChallengeResponder(
+  known: (token: string) => PendingChallenge | undefined,
+): AcmeChallengeResponder {
+  return (req, res) => {
+    const url = req.url ?? "";
+    if ((req.method !== "GET" && req.method !== "HEAD") || !url.startsWith(acmeChallengePrefix)) return false;
+    const challenge = known(url.slice(acmeChallengePrefix.length).split("?")[0] ?? "");
     // The server validating the challenge asks with the host the challenge is for.
-    if (normalizeHost(req.headers.host ?? "") !== challenge.hostname) return next();
+    if (!challenge || normalizeHost(req.headers.host ?? "") !== challenge.hostname) return false;
     // The key authorization exactly, no trailing newline.
     res.writeHead(200, {
       "content-type": "text/plain; charset=utf-8",
@@ -31,25 +29,6 @@ export function createAcmeChallengeResponder(lookup: {
       "cache-control": "no-store",
     });
     res.end(req.method === "HEAD" ? undefined : challenge.keyAuthorization);
-  }
-
-  return (req, res, next) => {
-    const url = req.url ?? "";
-    if ((req.method !== "GET" && req.method !== "HEAD") || !url.startsWith(acmeChallengePrefix)) return false;
-    const token = url.slice(acmeChallengePrefix.length).split("?")[0] ?? "";
-    if (!tokenPattern.test(token)) return false;
-    const known = lookup.known(token);
-    if (known) {
-      answer(req, res, known, next);
-      return true;
-    }
-    lookup.find(token).then(
-      (found) => (found ? answer(req, res, found, next) : next()),
-      (error) => {
-        lookup.onError(error);
-        next();
-      },
-    );
     return true;
   };
 }

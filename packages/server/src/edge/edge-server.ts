@@ -111,7 +111,7 @@ export function createEdgeHandlers(deps: EdgeServerDeps & { routes: RouteTable }
         }
       };
       // ACME HTTP-01 challenges come before any route, for any host (features/certificates).
-      if (!deps.acmeChallenges?.(req, res, run)) run();
+      if (!deps.acmeChallenges?.(req, res)) run();
     },
     upgrade(req, socket, head) {
       const target = hasSeveralHosts(req.rawHeaders) ? undefined : routes.lookup(req.headers.host);

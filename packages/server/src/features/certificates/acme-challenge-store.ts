@@ -2,19 +2,29 @@ import { eq } from "drizzle-orm";
 import { createAcmeChallengeResponder, type PendingChallenge } from "../../edge/acme-challenges.ts";
 import type { Db, Executor } from "../../platform/db.ts";
 import type { Logger } from "../../platform/logger.ts";
+import { createReloader } from "../../platform/reloader.ts";
 import { acmeChallenges } from "./certificates.tables.ts";
 
 export type AcmeChallengeStore = ReturnType<typeof createAcmeChallengeStore>;
 
 /**
  * Pending HTTP-01 challenges: in memory for the edge to answer at once, and in the store so a
- * platform restarted mid-order, or another edge node, answers them too (a token unknown here
- * is looked up there).
+ * platform restarted mid-order, or another edge node, answers them too. This process's own
+ * changes reach memory at once; the rest with the reload (at start, then every few seconds).
  */
-export function createAcmeChallengeStore(deps: { db: Db; logger: Logger }) {
-  const memory = new Map<string, PendingChallenge>();
+export function createAcmeChallengeStore(deps: { db: Db; logger: Logger; intervalMs?: number }) {
+  let memory = new Map<string, PendingChallenge>();
+
+  async function load(): Promise<void> {
+    const rows = await deps.db.select().from(acmeChallenges);
+    memory = new Map(
+      rows.map((row) => [row.token, { keyAuthorization: row.keyAuthorization, hostname: row.hostname }]),
+    );
+  }
 
   return {
+    ...createReloader(load, { logger: deps.logger, what: "ACME challenge", intervalMs: deps.intervalMs }),
+
     async put(db: Executor, challenge: PendingChallenge & { token: string; certificateId: string }): Promise<void> {
       await db
         .insert(acmeChallenges)
@@ -35,13 +45,6 @@ export function createAcmeChallengeStore(deps: { db: Db; logger: Logger }) {
       for (const { token } of removed) memory.delete(token);
     },
 
-    responder: createAcmeChallengeResponder({
-      known: (token) => memory.get(token),
-      async find(token) {
-        const [row] = await deps.db.select().from(acmeChallenges).where(eq(acmeChallenges.token, token));
-        return row ? { keyAuthorization: row.keyAuthorization, hostname: row.hostname } : undefined;
-      },
-      onError: (error) => deps.logger.error({ err: error }, "ACME challenge lookup failed"),
-    }),
+    responder: createAcmeChallengeResponder((token) => memory.get(token)),
   };
 }

@@ -34,7 +34,10 @@ export function createCertificates(deps: {
     table,
     ...(deps.reloadIntervalMs ? { intervalMs: deps.reloadIntervalMs } : {}),
   });
-  const challenges = createAcmeChallengeStore(deps);
+  const challenges = createAcmeChallengeStore({
+    ...deps,
+    ...(deps.reloadIntervalMs ? { intervalMs: deps.reloadIntervalMs } : {}),
+  });
   const onCertificatesChanged = () => sync.changed();
   const jobs = defineCertificateJobs({ ...deps, challenges, onCertificatesChanged });
   const serviceDeps = jobs.serviceDeps;
@@ -46,11 +49,15 @@ export function createCertificates(deps: {
     registerRoutes: (app: HttpApp) => registerCertificateRoutes(app, serviceDeps),
     async start(scheduler: Scheduler): Promise<void> {
       await ensureEdgeCertificate(deps, deps.edgeDomain);
-      await sync.reload();
+      await Promise.all([sync.reload(), challenges.reload()]);
       await jobs.schedule(scheduler);
       sync.start();
+      challenges.start();
     },
-    stop: () => sync.stop(),
+    stop: () => {
+      sync.stop();
+      challenges.stop();
+    },
     /** The daily jobs, callable at a chosen time (tests, the CLI). */
     renewDue: (now?: Date) => renewDueCertificates(withLogger, now),
     alertExpiring: (now?: Date) => alertExpiringCertificates(deps, now),
