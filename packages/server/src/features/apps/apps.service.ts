@@ -1,12 +1,11 @@
-import type { RuntimeSettings } from "@slipway/contracts";
 import { eq } from "drizzle-orm";
-import type { Db, Executor } from "../../platform/db.ts";
+import type { Db } from "../../platform/db.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { Outbox } from "../../platform/outbox.ts";
 import type { Secrets } from "../../platform/secrets.ts";
-import { branchAliases, deployments } from "../deployments/deployments.tables.ts";
+import type { LoadedRoutes } from "../deployments/deployments.service.ts";
+import { deployments } from "../deployments/deployments.tables.ts";
 import { runtimeOf } from "../projects/projects.service.ts";
-import { projects } from "../projects/projects.tables.ts";
 import type { AppDeployment, AppRole } from "./app-fleet.ts";
 
 const envSealFor = (deploymentId: string) => `deployment:${deploymentId}:env`;
@@ -20,36 +19,27 @@ export function openDeploymentEnv(deploymentId: string, sealed: string | null, s
   return sealed ? (JSON.parse(secrets.open(sealed, envSealFor(deploymentId))) as Record<string, string>) : {};
 }
 
-/** Every app deployment with its role now: production, the newest of a branch (preview), or neither. */
-export async function loadAppDeployments(db: Executor): Promise<AppDeployment[]> {
-  const rows = await db
-    .select({
-      id: deployments.id,
-      projectId: deployments.projectId,
-      artifactHash: deployments.artifactHash,
-      startCommand: deployments.startCommand,
-      envSealed: deployments.envSealed,
-      productionId: projects.productionDeploymentId,
-      project: projects,
-    })
-    .from(deployments)
-    .innerJoin(projects, eq(projects.id, deployments.projectId))
-    .where(eq(deployments.kind, "app"));
-  if (rows.length === 0) return [];
-  const aliased = new Set((await db.select({ id: branchAliases.deploymentId }).from(branchAliases)).map((r) => r.id));
-  return rows.map((row) => {
-    const role: AppRole = row.productionId === row.id ? "production" : aliased.has(row.id) ? "preview" : "other";
-    const runtime: RuntimeSettings = runtimeOf(row.project);
-    return {
-      deploymentId: row.id,
-      projectId: row.projectId,
-      artifactHash: row.artifactHash,
-      startCommand: row.startCommand ?? "",
-      envSealed: row.envSealed,
-      role,
-      runtime,
-    };
-  });
+/** The app deployments among those loaded for the routes, with their role now: production, the newest of a branch (preview), or neither. */
+export function appDeploymentsOf(loaded: Pick<LoadedRoutes, "deployments" | "aliasedIds">): AppDeployment[] {
+  return loaded.deployments
+    .filter(({ deployment }) => deployment.kind === "app")
+    .map(({ deployment, project }) => {
+      const role: AppRole =
+        project.productionDeploymentId === deployment.id
+          ? "production"
+          : loaded.aliasedIds.has(deployment.id)
+            ? "preview"
+            : "other";
+      return {
+        deploymentId: deployment.id,
+        projectId: deployment.projectId,
+        artifactHash: deployment.artifactHash,
+        startCommand: deployment.startCommand ?? "",
+        envSealed: deployment.envSealed,
+        role,
+        runtime: runtimeOf(project),
+      };
+    });
 }
 
 /** A deployment in a crash loop: an event for whoever listens (notifications, webhooks). */

@@ -239,10 +239,18 @@ export type StaticRoute = {
   spaFallback: boolean;
 };
 
+export type LoadedRoutes = {
+  routes: StaticRoute[];
+  /** Every deployment with its project, as read for the routes (the app runtime plans from them too). */
+  deployments: { deployment: DeploymentRow; project: ProjectRow }[];
+  /** Deployments a branch preview host points at. */
+  aliasedIds: Set<string>;
+};
+
 /** Every hostname the edge should answer, from the store; the edge keeps it in memory. */
-export async function loadRoutes(deps: Pick<DeploymentsDeps, "db" | "edge">): Promise<StaticRoute[]> {
+export async function loadRoutes(deps: Pick<DeploymentsDeps, "db" | "edge">): Promise<LoadedRoutes> {
   const rows = await deps.db
-    .select({ deployment: deployments, slug: projects.slug, productionId: projects.productionDeploymentId })
+    .select({ deployment: deployments, project: projects })
     .from(deployments)
     .innerJoin(projects, eq(projects.id, deployments.projectId));
   const aliases = await deps.db.select().from(branchAliases);
@@ -256,13 +264,13 @@ export async function loadRoutes(deps: Pick<DeploymentsDeps, "db" | "edge">): Pr
       artifactHash: d.artifactHash,
       spaFallback: d.spaFallback,
     });
-  for (const { deployment, slug, productionId } of rows) {
-    route(deploymentHost(deployment.label, slug, deps.edge), deployment);
-    if (productionId === deployment.id) route(productionHost(slug, deps.edge), deployment);
+  for (const { deployment, project } of rows) {
+    route(deploymentHost(deployment.label, project.slug, deps.edge), deployment);
+    if (project.productionDeploymentId === deployment.id) route(productionHost(project.slug, deps.edge), deployment);
   }
   for (const alias of aliases) {
     const target = byId.get(alias.deploymentId);
-    if (target) route(branchAliasHost(target.slug, alias.branchSlug, deps.edge), target.deployment);
+    if (target) route(branchAliasHost(target.project.slug, alias.branchSlug, deps.edge), target.deployment);
   }
-  return routes;
+  return { routes, deployments: rows, aliasedIds: new Set(aliases.map((a) => a.deploymentId)) };
 }

@@ -4,7 +4,7 @@ import type { Db } from "../../platform/db.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { createReloader } from "../../platform/reloader.ts";
 import type { AppFleet } from "../apps/app-fleet.ts";
-import { loadAppDeployments } from "../apps/apps.service.ts";
+import { appDeploymentsOf } from "../apps/apps.service.ts";
 import { domainRouteEntries } from "../domains/domain-routes.ts";
 import { loadRoutes } from "./deployments.service.ts";
 import type { EdgeAddress } from "./hostnames.ts";
@@ -24,10 +24,10 @@ export function createEdgeRouteSync(deps: {
   intervalMs?: number;
 }) {
   async function reload(): Promise<void> {
-    const rows = await loadRoutes(deps);
-    const apps = deps.apps?.plan(await loadAppDeployments(deps.db));
+    const loaded = await loadRoutes(deps);
+    const apps = deps.apps?.plan(appDeploymentsOf(loaded));
     const entries: RouteEntry[] = [];
-    for (const r of rows) {
+    for (const r of loaded.routes) {
       const pool = r.kind === "app" ? apps?.pools.get(r.deploymentId) : undefined;
       if (r.kind === "app" && !pool) continue;
       entries.push({
