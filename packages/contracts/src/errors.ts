@@ -10,6 +10,8 @@ export const errorCodes = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  /** A function's new version did not package (install, compile, syntax check); the message is the compiler's. */
+  deploy_failed: 422,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,

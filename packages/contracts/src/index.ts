@@ -7,6 +7,7 @@ export * from "./deployments.ts";
 export * from "./domains.ts";
 export * from "./env.ts";
 export * from "./errors.ts";
+export * from "./functions.ts";
 export * from "./pagination.ts";
 export * from "./permissions.ts";
 export * from "./projects.ts";

@@ -27,6 +27,8 @@ export const permissions = [
   "env:write",
   "apps:manage",
   "domains:manage",
+  "functions:manage",
+  "functions:invoke",
 ] as const;
 
 export type Permission = (typeof permissions)[number];
@@ -55,6 +57,8 @@ export const permissionDescriptions: Record<Permission, string> = {
   "env:write": "Add, change and remove environment variables",
   "apps:manage": "Scale, restart and stop a project's running instances",
   "domains:manage": "Add, verify and remove custom domains and TLS certificates",
+  "functions:manage": "Create, deploy, configure, roll back and delete functions and their triggers",
+  "functions:invoke": "Invoke functions, private ones included, and test them",
 };
 
 export const builtInRoles = ["owner", "admin", "developer", "viewer", "billing"] as const;
@@ -80,6 +84,8 @@ export const rolePermissions: Record<BuiltInRole, readonly Permission[]> = {
     "env:read",
     "env:write",
     "apps:manage",
+    "functions:manage",
+    "functions:invoke",
   ],
   viewer: ["team:read", "members:read", "projects:read", "env:read"],
   billing: ["team:read", "members:read", "billing:read", "billing:manage", "projects:read"],

@@ -59,6 +59,12 @@ const envSchema = z.object({
   /** Largest source upload `slipway deploy` may send, in MB. */
   SLIPWAY_UPLOAD_LIMIT_MB: z.coerce.number().int().min(1).default(200),
   SLIPWAY_APP_RESTART_BACKOFF_MS: z.coerce.number().int().min(10).max(30_000).default(1000),
+  /** Serverless functions: blank runtimes kept started per runtime (node, python) for quick cold starts. */
+  SLIPWAY_FUNCTION_POOL_SIZE: z.coerce.number().int().min(0).max(32).default(2),
+  /** How long a warm function instance waits for its next invocation before it is stopped. */
+  SLIPWAY_FUNCTION_IDLE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** Largest .tar.gz a function version may be deployed from, in MB. */
+  SLIPWAY_FUNCTION_UPLOAD_LIMIT_MB: z.coerce.number().int().min(1).max(1024).default(50),
   /** Where the built dashboard lives; the server serves it at /. */
   SLIPWAY_WEB_DIST: z.string().optional(),
   /**
@@ -95,6 +101,17 @@ export type Config = {
   builds: { concurrency: number; teamConcurrency: number; uploadLimitBytes: number };
   /** Server apps: first restart delay after a crash (doubling, at most 30 s), and how often scaling is checked. */
   apps: { restartBackoffMs: number; tickMs: number; minuteMs: number };
+  /**
+   * Serverless functions: the pre-started pool per runtime, when a warm instance is frozen and
+   * when stopped, the largest upload, and a factor on async retry delays (only tests shorten them).
+   */
+  functions: {
+    poolSize: number;
+    freezeAfterMs: number;
+    idleStopMs: number;
+    uploadLimitBytes: number;
+    retryDelayScale: number;
+  };
   gitProtocols: string[];
   /** Resolvers for custom domain checks, as node:dns `setServers` takes them; empty: the system's. */
   dnsServers: string[];
@@ -145,6 +162,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     // minuteMs: how long the idle timeouts' "minute" is; only tests shorten it.
     apps: { restartBackoffMs: e.SLIPWAY_APP_RESTART_BACKOFF_MS, tickMs: 2_000, minuteMs: 60_000 },
+    functions: {
+      poolSize: e.SLIPWAY_FUNCTION_POOL_SIZE,
+      freezeAfterMs: 2_000,
+      idleStopMs: e.SLIPWAY_FUNCTION_IDLE_SECONDS * 1000,
+      uploadLimitBytes: e.SLIPWAY_FUNCTION_UPLOAD_LIMIT_MB * 1024 * 1024,
+      retryDelayScale: 1,
+    },
     dnsServers: listOf(e.SLIPWAY_DNS_SERVERS),
     publicIp: e.SLIPWAY_PUBLIC_IP ?? null,
     cnameTarget: e.SLIPWAY_CNAME_TARGET?.trim().toLowerCase().replace(/\.$/, "") || null,

@@ -23,6 +23,7 @@ import { createBuildRunner } from "./features/builds/build-runner.ts";
 import { registerBuildRoutes } from "./features/builds/builds.routes.ts";
 import { buildJobPayload } from "./features/builds/builds.service.ts";
 import { createCertificates } from "./features/certificates/certificates.ts";
+import { createDeploymentFunctions } from "./features/deployments/deployment-functions.ts";
 import { registerDeploymentRoutes } from "./features/deployments/deployments.routes.ts";
 import { createEdgeRouteSync } from "./features/deployments/edge-routes.ts";
 import type { EdgeAddress } from "./features/deployments/hostnames.ts";
@@ -31,6 +32,15 @@ import { createDnsChecker } from "./features/domains/dns-check.ts";
 import { scheduleDomainJobs } from "./features/domains/domains.jobs.ts";
 import { registerDomainRoutes } from "./features/domains/domains.routes.ts";
 import { registerEnvRoutes } from "./features/env/env.routes.ts";
+import { createFunctionAsync } from "./features/functions/function-async.ts";
+import { createKeyedSerial } from "./features/functions/function-deploy.ts";
+import { startFunctionDestinations } from "./features/functions/function-destinations.ts";
+import { createFunctionGateway } from "./features/functions/function-gateway.ts";
+import { startFunctionTriggers } from "./features/functions/function-triggers.ts";
+import { registerFunctionRoutes } from "./features/functions/functions.routes.ts";
+import { registerFunctionInvocationRoutes } from "./features/functions/functions-invocations.routes.ts";
+import { registerFunctionTriggerRoutes } from "./features/functions/functions-triggers.routes.ts";
+import { createInvocationRecorder } from "./features/functions/invocation-recorder.ts";
 import { registerGitHookRoutes } from "./features/git-hooks/git-hooks.routes.ts";
 import { registerProjectRoutes } from "./features/projects/projects.routes.ts";
 import { registerSystemRoutes } from "./features/system/system.routes.ts";
@@ -113,7 +123,53 @@ export async function startPlatform(config: Config = loadConfig()) {
     tickMs: config.apps.tickMs,
     minuteMs: config.apps.minuteMs,
   });
-  const edgeRoutes = createEdgeRouteSync({ db, edge, routes, artifactsDir, logger, apps });
+  // Serverless functions: the gateway's table reloads with the edge routes (it adds the function hosts).
+  const invocationRecorder = createInvocationRecorder({ db, logger });
+  const functionGateway = createFunctionGateway({
+    db,
+    secrets,
+    logger,
+    sandbox,
+    edge,
+    recorder: invocationRecorder,
+    functionsDir: join(config.dataDir, "functions"),
+    slotsDir: join(config.dataDir, "function-slots"),
+    poolSize: config.functions.poolSize,
+    freezeAfterMs: config.functions.freezeAfterMs,
+    idleStopMs: config.functions.idleStopMs,
+  });
+  const functionsAsync = createFunctionAsync({
+    db,
+    queue,
+    outbox,
+    logger,
+    gateway: functionGateway,
+    recorder: invocationRecorder,
+    retryDelayScale: config.functions.retryDelayScale,
+  });
+  functionGateway.setEnqueueAsync(async (input) => {
+    const invocationId = await functionsAsync.enqueue(db, { ...input, trigger: "http" });
+    queue.wake();
+    return invocationId;
+  });
+  // Deployments' api/ functions run in the same runtime; their output goes to the deployment's runtime logs.
+  const deploymentFunctions = createDeploymentFunctions({
+    runtime: functionGateway.runtime,
+    logs: runtimeLogs,
+    artifactsDir,
+    openEnv: (deploymentId, sealed) => openDeploymentEnv(deploymentId, sealed, secrets),
+    logger,
+  });
+  const edgeRoutes = createEdgeRouteSync({
+    db,
+    edge,
+    routes,
+    artifactsDir,
+    logger,
+    apps,
+    functions: functionGateway,
+    deploymentFunctions,
+  });
   const builder = createBuilder({ logger, sandbox, dataDir: config.dataDir, gitProtocols: config.gitProtocols });
   const buildLogs = createBuildLogs({ db, logger });
   const runner = createBuildRunner({
@@ -208,6 +264,43 @@ export async function startPlatform(config: Config = loadConfig()) {
   });
   registerAppRoutes(app, { db, fleet: apps, logs: runtimeLogs });
   registerEnvRoutes(app, { db, secrets });
+  registerFunctionRoutes(app, {
+    db,
+    outbox,
+    secrets,
+    edge,
+    logger,
+    sandbox,
+    functionsDir: join(config.dataDir, "functions"),
+    packagerCacheDir: join(config.dataDir, "cache", "functions"),
+    serial: createKeyedSerial(),
+    onChanged: () => edgeRoutes.changed(),
+    evict: (functionId) => functionGateway.evict(functionId),
+    uploadsDir: join(config.dataDir, "uploads"),
+    uploadLimitBytes: config.functions.uploadLimitBytes,
+  });
+  registerFunctionInvocationRoutes(app, {
+    db,
+    gateway: functionGateway,
+    async: functionsAsync,
+    recorder: invocationRecorder,
+  });
+  // Cron and event triggers, and async destinations (helper "triggers"): they queue through functionsAsync.
+  const { cronFireJob } = startFunctionTriggers({
+    db,
+    queue,
+    scheduler,
+    outbox,
+    logger,
+    enqueueAsync: functionsAsync.enqueue,
+  });
+  startFunctionDestinations({
+    queue,
+    logger,
+    enqueueAsync: functionsAsync.enqueue,
+    onSettled: functionsAsync.onSettled,
+  });
+  registerFunctionTriggerRoutes(app, { db, scheduler, cronFireJob });
   const domainsDeps = {
     db,
     outbox,
@@ -306,6 +399,8 @@ export async function startPlatform(config: Config = loadConfig()) {
       clearTimeout(cutStreams);
       await apps.stop();
       await queue.stop();
+      // After the queue: an async invocation in progress finishes, then the instances go.
+      await functionGateway.stop();
       await store.close();
       logger.info("slipway stopped");
     })();
@@ -330,6 +425,8 @@ export async function startPlatform(config: Config = loadConfig()) {
     routes,
     apps,
     runtimeLogs,
+    functionGateway,
+    functionsAsync,
     runner,
     builder,
     stop,

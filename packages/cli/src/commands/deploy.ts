@@ -1,8 +1,5 @@
-import { createReadStream } from "node:fs";
-import { mkdtemp, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { basename, join, resolve } from "node:path";
-import { Readable } from "node:stream";
+import { stat } from "node:fs/promises";
+import { basename, resolve } from "node:path";
 import { type Build, buildSchema, type Project, projectSchema, type Team } from "@slipway/contracts";
 import { projectPath, teamPath } from "../api-paths.ts";
 import { defineCommand } from "../args.ts";
@@ -10,10 +7,9 @@ import type { Client } from "../client.ts";
 import { resolveCurrentTeam } from "../current-team.ts";
 import { CliError } from "../errors.ts";
 import { followAndReport } from "../follow-build.ts";
-import { formatBytes } from "../output.ts";
-import { collectSourceTree, packSourceTree } from "../pack.ts";
 import { findProject, loadLinkedProject, readProjectLink, writeProjectLink } from "../project-link.ts";
 import { confirm } from "../prompt.ts";
+import { uploadDirectory } from "../upload-directory.ts";
 
 type Environment = Build["environment"];
 
@@ -49,7 +45,12 @@ export const deploy = defineCommand(
     if (!(await stat(dir).catch(() => undefined))?.isDirectory()) throw new CliError(`${dir} is not a directory`);
     const { team, project } = await findOrLinkProject(client, { dir, ref: flags.project, isConfirmed: flags.yes });
     const environment: Environment = flags.prod ? "production" : "preview";
-    const build = await uploadSource(client, { dir, team, project, environment });
+    const build = await uploadDirectory(client, {
+      dir,
+      path: `${projectPath(team.id, project.id)}/uploads`,
+      query: { environment },
+      schema: buildSchema,
+    });
 
     output.note(`Building ${project.slug} #${build.number} for ${environment} (${build.id})`);
     return followAndReport(client, { teamId: team.id, build });
@@ -95,50 +96,4 @@ async function linkDirectory(client: Client, dir: string, project: Project): Pro
   const { isGitignoreUpdated } = await writeProjectLink(dir, { projectId: project.id, teamId: project.teamId });
   client.output.note(`Linked ${dir} to ${project.slug} in .slipway/project.json.`);
   if (isGitignoreUpdated) client.output.note("Added .slipway/ to .gitignore.");
-}
-
-/** Packs `dir` into a temporary .tar.gz, uploads it with a progress bar, and returns the queued build. */
-async function uploadSource(
-  client: Client,
-  options: { dir: string; team: Team; project: Project; environment: Environment },
-): Promise<Build> {
-  const { output } = client;
-  const tree = await output.progress("Reading files", collectSourceTree(options.dir));
-  for (const skipped of tree.skipped) output.warn(`left out ${skipped.path}: ${skipped.reason}`);
-  const files = tree.entries.filter((entry) => entry.kind !== "directory").length;
-  if (files === 0) {
-    throw new CliError(`nothing to deploy in ${options.dir}`, { hint: "check its .gitignore and .slipwayignore" });
-  }
-  const scratch = await mkdtemp(join(tmpdir(), "slipway-deploy-"));
-  try {
-    const archive = join(scratch, "source.tar.gz");
-    await output.progress("Packing", packSourceTree(options.dir, tree, archive));
-    const { size } = await stat(archive);
-    output.note(
-      `Uploading ${files} file${files === 1 ? "" : "s"} (${formatBytes(tree.bytes)}, ${formatBytes(size)} packed)`,
-    );
-    const bar = output.transfer("Uploading", size);
-    let sent = 0;
-    const counted = new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        sent += chunk.byteLength;
-        bar.advance(sent);
-        controller.enqueue(chunk);
-      },
-    });
-    try {
-      // Node types toWeb's result as stream/web's ReadableStream, the same class as the global one.
-      const stream = (Readable.toWeb(createReadStream(archive)) as ReadableStream<Uint8Array>).pipeThrough(counted);
-      return await client.upload(
-        `${projectPath(options.team.id, options.project.id)}/uploads`,
-        { stream, contentType: "application/gzip", length: size },
-        buildSchema,
-        { query: { environment: options.environment } },
-      );
-    } finally {
-      bar.done();
-    }
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
-  }
 }

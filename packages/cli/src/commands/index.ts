@@ -3,6 +3,7 @@ import { builds } from "./builds/index.ts";
 import { deploy } from "./deploy.ts";
 import { deployments } from "./deployments/index.ts";
 import { env } from "./env/index.ts";
+import { functions } from "./functions/index.ts";
 import { instances } from "./instances.ts";
 import { login } from "./login.ts";
 import { logout } from "./logout.ts";
@@ -25,6 +26,7 @@ export const program: readonly ProgramEntry[] = [
   scale,
   restart,
   env,
+  functions,
   login,
   logout,
   whoami,

@@ -5,6 +5,7 @@ import type { Logger } from "../platform/logger.ts";
 import type { AcmeChallengeResponder } from "./acme-challenges.ts";
 import { sendPlain, sendUnrouted } from "./edge-pages.ts";
 import { installFastPath } from "./fast-path.ts";
+import { apiFunctionFor, serveFunction } from "./function-proxy.ts";
 import { createProxy } from "./proxy.ts";
 import { httpsLocation, sendLocation, sendRedirect } from "./redirects.ts";
 import { normalizeHost, RouteTable } from "./route-table.ts";
@@ -91,9 +92,15 @@ export function createEdgeHandlers(deps: EdgeServerDeps & { routes: RouteTable }
       return;
     }
     const target = routes.lookup(req.headers.host);
-    if (target === undefined) sendUnrouted(req, res, normalizeHost(req.headers.host ?? ""));
-    else if (target.httpsOnly && deps.httpsPort && !(req.socket as Partial<TLSSocket>).encrypted)
+    if (target === undefined) {
+      sendUnrouted(req, res, normalizeHost(req.headers.host ?? ""));
+      return;
+    }
+    const apiFunction = apiFunctionFor(target, req.url);
+    if (target.httpsOnly && deps.httpsPort && !(req.socket as Partial<TLSSocket>).encrypted)
       sendLocation(req, res, 308, httpsLocation(req, deps.httpsPort()));
+    else if (target.kind === "function") serveFunction(req, res, target.call);
+    else if (apiFunction) serveFunction(req, res, apiFunction);
     else if (target.kind === "app") proxy.request(req, res, target);
     else if (target.kind === "redirect") sendRedirect(req, res, target);
     else if (req.method !== "GET" && req.method !== "HEAD") {

@@ -11,6 +11,7 @@ import type { Server } from "node:http";
 import type { Socket } from "node:net";
 import { acmeChallengePrefix } from "./acme-challenges.ts";
 import { FastProxy } from "./fast-proxy.ts";
+import { apiFunctionFor } from "./function-proxy.ts";
 import { acceptedEncodings, isNotModified } from "./http-negotiation.ts";
 import { type FastRequest, parseHead } from "./request-head.ts";
 import { requestPath } from "./request-path.ts";
@@ -132,6 +133,8 @@ export class FastPath {
   serve(request: FastRequest, socket: Socket, rawHead: string): Outcome {
     const target = this.options.routes.lookup(request.host);
     if (target === undefined || target.httpsOnly) return "handoff";
+    // A deployment's functions at /api/<name> read the body and run in node:http (function-proxy.ts).
+    if (apiFunctionFor(target, request.target)) return "handoff";
     if (target.kind === "app") {
       if (request.target.startsWith(acmeChallengePrefix)) return "handoff";
       return this.proxy.serve({ head: request.head, host: request.host ?? "", rawHead }, socket, target);

@@ -44,22 +44,6 @@ export type Proxy = {
 export function createProxy(deps: { logger: Logger }): Proxy {
   const agent = new Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 64, scheduling: "lifo" });
 
-  function forwardedHeaders(req: IncomingMessage): Record<string, string | string[]> {
-    const headers: Record<string, string | string[]> = {};
-    const listed = connectionListed(req.headers);
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value === undefined || dropFromClient.has(name) || listed?.has(name)) continue;
-      headers[name] = value;
-    }
-    const socket = req.socket as Partial<TLSSocket>;
-    const isTls = socket.encrypted === true;
-    headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
-    headers["x-forwarded-proto"] = isTls ? "https" : "http";
-    headers["x-forwarded-host"] = req.headers.host ?? "";
-    headers["x-forwarded-port"] = String(req.socket.localPort ?? "");
-    return headers;
-  }
-
   function request_(req: IncomingMessage, res: ServerResponse, target: AppTarget): void {
     const headers = forwardedHeaders(req);
     const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
@@ -188,6 +172,26 @@ export function createProxy(deps: { logger: Logger }): Proxy {
   }
 
   return { request: request_, upgrade, close: () => agent.destroy() };
+}
+
+/**
+ * The client's headers as an upstream gets them: hop-by-hop ones and the client's own
+ * X-Forwarded-* dropped, X-Forwarded-* set from the connection only.
+ */
+export function forwardedHeaders(req: IncomingMessage): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  const listed = connectionListed(req.headers);
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || dropFromClient.has(name) || listed?.has(name)) continue;
+    headers[name] = value;
+  }
+  const socket = req.socket as Partial<TLSSocket>;
+  const isTls = socket.encrypted === true;
+  headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
+  headers["x-forwarded-proto"] = isTls ? "https" : "http";
+  headers["x-forwarded-host"] = req.headers.host ?? "";
+  headers["x-forwarded-port"] = String(req.socket.localPort ?? "");
+  return headers;
 }
 
 const retryAfter = { "retry-after": "5" };

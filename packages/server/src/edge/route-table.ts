@@ -1,4 +1,11 @@
 import { isAbsolute, resolve } from "node:path";
+import type { FunctionCall } from "./function-proxy.ts";
+
+/**
+ * Functions a deployment serves at `/api/<name>` on all its hosts (its artifact's `api/` folder),
+ * by name; the rest of its paths are served as usual.
+ */
+export type ApiFunctions = ReadonlyMap<string, FunctionCall>;
 
 /** Serve the built files of a deployment from its artifact directory. */
 export type StaticTarget = {
@@ -8,6 +15,7 @@ export type StaticTarget = {
   artifactDir: string;
   /** Answer unknown extension-less paths (and any path a browser navigates to) with /index.html. */
   spaFallback: boolean;
+  apiFunctions?: ApiFunctions;
 };
 
 /** One instance of an app, lent to one request (or WebSocket) until release(). */
@@ -26,7 +34,15 @@ export type AppUpstreams = {
 };
 
 /** Proxy to a server app's instances. */
-export type AppTarget = { kind: "app"; deploymentId: string; upstreams: AppUpstreams };
+export type AppTarget = { kind: "app"; deploymentId: string; upstreams: AppUpstreams; apiFunctions?: ApiFunctions };
+
+/** A serverless function's own host: every path and method goes to it. */
+export type FunctionTarget = {
+  kind: "function";
+  /** The function's id (`fn_…`), for logs and the x-slipway-deployment header. */
+  deploymentId: string;
+  call: FunctionCall;
+};
 
 /** Answer every request with a redirect to the same path on another host (www → apex). */
 export type RedirectTarget = {
@@ -39,7 +55,7 @@ export type RedirectTarget = {
 };
 
 /** What a host routes to: a union on `kind` the edge server switches on. */
-export type RouteTarget = (StaticTarget | AppTarget | RedirectTarget) & {
+export type RouteTarget = (StaticTarget | AppTarget | RedirectTarget | FunctionTarget) & {
   /** Plain-HTTP requests get a 308 to the same URL over HTTPS (a custom domain's "HTTPS only"). */
   httpsOnly?: boolean;
 };

@@ -22,6 +22,10 @@ export type StaticCacheOptions = {
 
 const missing: Resolution = { kind: "missing" };
 
+/** Slipway's own part of an artifact (packaged api/ functions, see engines/builder/api-functions.ts): never served. */
+const reservedDir = "/.slipway";
+const isReserved = (path: string) => path === reservedDir || path.startsWith(`${reservedDir}/`);
+
 type Site = {
   dir: string;
   /** The directory with symlinks resolved: every file served must be inside it. */
@@ -118,6 +122,7 @@ export class StaticCache {
 
   /** The entry of a regular file inside the site, loading it once; null when there is none. */
   async #file(site: Site, path: string): Promise<FileEntry | null> {
+    if (isReserved(path)) return null;
     const file = site.dir + path;
     const cached = this.#files.get(file);
     if (cached) return cached.entry;

@@ -32,6 +32,8 @@ export const jobs = pgTable(
 export const cronSchedules = pgTable("cron_schedules", {
   name: text("name").primaryKey(),
   expression: text("expression").notNull(),
+  /** The IANA zone the expression is read in. */
+  timezone: text("timezone").notNull().default("UTC"),
   jobName: text("job_name").notNull(),
   payload: jsonb("payload").notNull(),
   nextRunAt: timestamp("next_run_at", { withTimezone: true }).notNull(),

@@ -104,6 +104,25 @@ describe.each(testStores)("scheduler on %s", (kind) => {
     expect(row?.nextRunAt.getTime()).toBeLessThanOrEqual(nextCronRun("*/5 * * * *", to).getTime());
   });
 
+  it("reads a schedule in its time zone, keeps doing so on each tick, and refuses an unknown zone", async () => {
+    const name = uniqueName("morning");
+    const node = startNode(handle.db, name);
+    await node.scheduler.schedule(name, "0 9 * * *", node.job, { report: "paris" }, { timezone: "europe/paris" });
+    const row = await scheduleRow(name);
+    expect(row?.timezone).toBe("Europe/Paris");
+    const slot = row?.nextRunAt as Date;
+    expect(new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Paris", timeStyle: "short" }).format(slot)).toBe(
+      "09:00",
+    );
+    expect(await node.scheduler.tick(new Date(slot.getTime() + 1000))).toBe(1);
+    expect((await scheduleRow(name))?.nextRunAt).toEqual(nextCronRun("0 9 * * *", slot, "Europe/Paris"));
+
+    await expect(
+      node.scheduler.schedule(name, "0 9 * * *", node.job, { report: "x" }, { timezone: "Mars/Olympus" }),
+    ).rejects.toMatchObject({ code: "bad_request", details: { field: "timezone" } });
+    expect((await scheduleRow(name))?.timezone).toBe("Europe/Paris");
+  });
+
   it("refuses a bad cron expression with an error that names it, and stores nothing", async () => {
     const name = uniqueName("broken");
     const node = startNode(handle.db, name);

@@ -1,7 +1,7 @@
 import { Cron } from "croner";
 import { and, eq, lte, sql } from "drizzle-orm";
 import type { z } from "zod";
-import type { Db } from "./db.ts";
+import type { Db, Executor } from "./db.ts";
 import { badRequest } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import { cronSchedules } from "./platform.tables.ts";
@@ -9,11 +9,26 @@ import type { JobDefinition, Queue } from "./queue.ts";
 
 export type Scheduler = ReturnType<typeof createScheduler>;
 
-/** The next time a cron expression fires after `from`, in UTC. Throws bad_request on a bad expression. */
-export function nextCronRun(expression: string, from = new Date()): Date {
+/** The zone's canonical IANA name ("europe/paris" → "Europe/Paris"). Throws bad_request on an unknown zone. */
+export function canonicalTimezone(timezone: string): string {
+  try {
+    return new Intl.DateTimeFormat("en-US", { timeZone: timezone }).resolvedOptions().timeZone;
+  } catch {
+    throw badRequest(`unknown time zone "${timezone}": give an IANA zone such as "Europe/Paris" or "UTC"`, {
+      field: "timezone",
+    });
+  }
+}
+
+/**
+ * The next time a cron expression, read in `timezone`, fires after `from`. Throws bad_request
+ * on a bad expression or zone.
+ */
+export function nextCronRun(expression: string, from = new Date(), timezone = "UTC"): Date {
+  const zone = canonicalTimezone(timezone);
   let cron: Cron;
   try {
-    cron = new Cron(expression, { timezone: "UTC", paused: true });
+    cron = new Cron(expression, { timezone: zone, paused: true });
   } catch (error) {
     // croner's message names neither the expression nor which of our inputs was wrong.
     const reason = error instanceof Error ? error.message.replace(/^CronPattern: /, "") : String(error);
@@ -23,6 +38,13 @@ export function nextCronRun(expression: string, from = new Date()): Date {
   if (!next) throw badRequest(`cron expression "${expression}" never fires`, { field: "expression" });
   return next;
 }
+
+export type ScheduleOptions = {
+  /** IANA zone the expression is read in; UTC when left out. */
+  timezone?: string;
+  /** The transaction to write the schedule in, so it exists exactly when the caller's change does. */
+  db?: Executor;
+};
 
 /**
  * Cron on the store: each schedule's next run time is a row. Whichever node locks a due row
@@ -39,26 +61,29 @@ export function createScheduler(deps: { db: Db; queue: Queue; logger: Logger; ti
     expression: string,
     job: JobDefinition<S>,
     payload: z.infer<S>,
+    options: ScheduleOptions = {},
   ): Promise<void> {
-    const nextRunAt = nextCronRun(expression);
+    const timezone = canonicalTimezone(options.timezone ?? "UTC");
+    const nextRunAt = nextCronRun(expression, new Date(), timezone);
     jobsByName.set(job.name, job);
-    await deps.db
+    await (options.db ?? deps.db)
       .insert(cronSchedules)
-      .values({ name, expression, jobName: job.name, payload, nextRunAt })
+      .values({ name, expression, timezone, jobName: job.name, payload, nextRunAt })
       .onConflictDoUpdate({
         target: cronSchedules.name,
-        // Keep the pending slot unless the expression changed.
+        // Keep the pending slot unless the expression or its zone changed.
         set: {
           jobName: job.name,
           payload,
-          nextRunAt: sql`case when ${cronSchedules.expression} = ${expression} then ${cronSchedules.nextRunAt} else ${nextRunAt} end`,
+          nextRunAt: sql`case when ${cronSchedules.expression} = ${expression} and ${cronSchedules.timezone} = ${timezone} then ${cronSchedules.nextRunAt} else ${nextRunAt} end`,
           expression,
+          timezone,
         },
       });
   }
 
-  async function unschedule(name: string): Promise<void> {
-    await deps.db.delete(cronSchedules).where(eq(cronSchedules.name, name));
+  async function unschedule(name: string, db: Executor = deps.db): Promise<void> {
+    await db.delete(cronSchedules).where(eq(cronSchedules.name, name));
   }
 
   async function tick(now = new Date()): Promise<number> {
@@ -77,7 +102,7 @@ export function createScheduler(deps: { db: Db; queue: Queue; logger: Logger; ti
         });
         await tx
           .update(cronSchedules)
-          .set({ lastRunAt: row.nextRunAt, nextRunAt: nextCronRun(row.expression, now) })
+          .set({ lastRunAt: row.nextRunAt, nextRunAt: nextCronRun(row.expression, now, row.timezone) })
           .where(and(eq(cronSchedules.name, row.name), eq(cronSchedules.nextRunAt, row.nextRunAt)));
         fired++;
       }
@@ -88,6 +113,13 @@ export function createScheduler(deps: { db: Db; queue: Queue; logger: Logger; ti
   return {
     schedule,
     unschedule,
+    /**
+     * Makes a job known to this node's ticks before it schedules anything itself: schedules
+     * that another node or an earlier run of this one made point at it by name.
+     */
+    register<S extends z.ZodTypeAny>(job: JobDefinition<S>): void {
+      jobsByName.set(job.name, job);
+    },
     tick,
     list: () => deps.db.select().from(cronSchedules),
     start(): void {

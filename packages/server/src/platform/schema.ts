@@ -6,6 +6,7 @@ export * from "../features/certificates/certificates.tables.ts";
 export * from "../features/deployments/deployments.tables.ts";
 export * from "../features/domains/domains.tables.ts";
 export * from "../features/env/env.tables.ts";
+export * from "../features/functions/functions.tables.ts";
 export * from "../features/projects/projects.tables.ts";
 export * from "../features/system/system.tables.ts";
 export * from "../features/teams/teams.tables.ts";

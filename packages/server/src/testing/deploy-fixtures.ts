@@ -36,7 +36,7 @@ export async function waitForBuild(session: Session, teamId: string, buildId: st
 export function fetchFromEdge(
   edgeUrl: string,
   pageUrl: string,
-  init: { method?: string; headers?: Record<string, string> } = {},
+  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
 ): Promise<Response> {
   const page = new URL(pageUrl);
   const edge = new URL(edgeUrl);
@@ -64,7 +64,7 @@ export function fetchFromEdge(
       },
     );
     req.on("error", reject);
-    req.end();
+    req.end(init.body);
   });
 }
 

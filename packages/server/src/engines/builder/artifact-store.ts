@@ -31,6 +31,10 @@ export type StoreArtifactOptions = {
   outputDir: string;
   workspaceRoot: string;
   kind: ArtifactKind;
+  /** Paths of the output (relative to it) not published, and why: the raw `api/` sources, the reserved `.slipway`. */
+  leaveOut?: ReadonlyMap<string, string>;
+  /** A directory added at `path` (relative), copied the way a server artifact is: packaged functions. */
+  include?: { path: string; dir: string };
   /** Entries left out of the artifact, and why. */
   onSkipped(path: string, why: string): void;
 };
@@ -65,6 +69,7 @@ export async function storeArtifact(options: StoreArtifactOptions): Promise<Arti
   try {
     const copies: FileCopy[] = [];
     await planCopy({ ...options, workspaceRoot, outputRoot, staging, copies }, "");
+    if (options.include) await planInclude({ ...options, staging, copies }, options.include);
     await mapInParallel(copies, copyConcurrency, copyFileWithMode);
     const tree = await hashTree(staging);
     const dir = join(artifactsDir, tree.hash);
@@ -102,6 +107,11 @@ async function planCopy(context: CopyContext, relativeDir: string): Promise<void
   for (const entry of entries) {
     if (unpublishedNames[kind].has(entry.name)) continue;
     const path = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
+    const why = context.leaveOut?.get(path);
+    if (why !== undefined) {
+      onSkipped(path, why);
+      continue;
+    }
     const source = join(sourceDir, entry.name);
     const target = join(targetDir, entry.name);
     if (entry.isDirectory()) {
@@ -130,6 +140,24 @@ async function planCopy(context: CopyContext, relativeDir: string): Promise<void
       onSkipped(path, "not a regular file");
     }
   }
+}
+
+/** Copies `include.dir` into the staging tree at `include.path`, as a server artifact: node_modules and executables kept. */
+async function planInclude(
+  context: Omit<CopyContext, "workspaceRoot" | "outputRoot">,
+  include: { path: string; dir: string },
+) {
+  let target = context.staging;
+  for (const segment of include.path.split("/")) {
+    target = join(target, segment);
+    await mkdir(target, { recursive: true });
+    await chmod(target, 0o755);
+  }
+  const root = await realpath(include.dir);
+  await planCopy(
+    { ...context, kind: "server", leaveOut: undefined, workspaceRoot: root, outputRoot: root, staging: target },
+    "",
+  );
 }
 
 function fileMode(kind: ArtifactKind, sourceMode: number) {

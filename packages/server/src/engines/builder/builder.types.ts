@@ -4,6 +4,8 @@
  * store; the feature knows nothing of bwrap.
  */
 
+import type { FunctionRuntimeName } from "../functions/function-runtime.ts";
+
 /** "deploy" is the builds feature's, not the engine's: publishing to the edge, starting a server app's instances. */
 export const buildStepIds = ["clone", "install", "pre-build", "build", "post-build", "package", "deploy"] as const;
 export type BuildStepId = (typeof buildStepIds)[number];
@@ -88,8 +90,19 @@ export type Artifact = {
   bytes: number;
 };
 
+/** A function of the project's `api/` folder, packaged into the artifact (see api-functions.ts). */
+export type ApiFunction = {
+  /** Served at `/api/<name>` on every hostname of the deployment. */
+  name: string;
+  runtime: FunctionRuntimeName;
+  /** Relative to `<artifact>/.slipway/functions/<name>/`: what the runtime loads. */
+  entry: string;
+};
+
 export type BuildResult = {
   artifact: Artifact;
+  /** The artifact's `api/` functions; none for most builds. */
+  functions: ApiFunction[];
   settings: BuildSettings;
   /** Hash of the source tree plus settings; a later build with the same key can reuse the artifact. */
   sourceKey: string;
@@ -124,6 +137,8 @@ export class BuildFailure extends Error {
     | "timed_out"
     | "out_of_memory"
     | "output_missing"
+    /** A function of `api/` did not package: a syntax or compile error, two files for one name. */
+    | "function_invalid"
     /** A server app's instances did not start or never answered their health check. */
     | "unhealthy"
     | "canceled";

@@ -1,8 +1,16 @@
 import { access, realpath, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import type { Logger } from "../../platform/logger.ts";
 import { checkSubdir, defaultSandboxPath } from "../sandbox/bwrap-arguments.ts";
 import type { Sandbox, SandboxResult, Workspace } from "../sandbox/sandbox.types.ts";
+import {
+  apiSourceDir,
+  functionsArtifactDir,
+  type PackagedApiFunctions,
+  packageApiFunctions,
+  readApiFunctions,
+  reservedArtifactDir,
+} from "./api-functions.ts";
 import { type ArchiveLimits, extractArchive } from "./archive-source.ts";
 import { isInside, resolveOutputDir, storeArtifact } from "./artifact-store.ts";
 import { type BuildLog, createBuildLog, describeIsolation } from "./build-log.ts";
@@ -137,7 +145,8 @@ export async function runPipeline(
     if (reusable) {
       log.system(`an earlier build of this exact source and settings produced artifact ${reusable.hash}: reusing it`);
       for (const id of ["install", "pre-build", "build", "post-build", "package"] as const) steps.skip(id);
-      return { artifact: reusable, settings, sourceKey, commitSha, cache: "none", isReused: true };
+      const functions = await readApiFunctions(reusable.dir);
+      return { artifact: reusable, functions, settings, sourceKey, commitSha, cache: "none", isReused: true };
     }
 
     let isAdopted = false;
@@ -180,10 +189,19 @@ export async function runPipeline(
       else steps.skip(id);
     }
 
-    const { artifact, outputDir } = await steps.run("package", () =>
-      packageOutput({ appDir, workspace, settings, overrides: spec.overrides, deps, log }),
+    const { artifact, outputDir, functions } = await steps.run("package", () =>
+      packageOutput({
+        spec,
+        appDir,
+        workspace,
+        settings,
+        deps,
+        log,
+        // Packaging functions stops at the build's deadline too.
+        signal: AbortSignal.any([signal, AbortSignal.timeout(Math.max(0, deadline - Date.now()))]),
+      }),
     );
-    return { artifact, settings: { ...settings, outputDir }, sourceKey, commitSha, cache, isReused: false };
+    return { artifact, functions, settings: { ...settings, outputDir }, sourceKey, commitSha, cache, isReused: false };
   } finally {
     await workspace.remove();
   }
@@ -265,30 +283,65 @@ function throwOnFailure(step: BuildStepId, command: string, result: SandboxResul
   throw new BuildFailure(step, isHook ? "hook_failed" : "command_failed", message);
 }
 
-async function packageOutput(context: {
+type PackageContext = {
+  spec: BuildSpec;
   appDir: string;
   workspace: Workspace;
   settings: BuildSettings;
-  overrides: Partial<BuildSettings>;
   deps: PipelineDependencies;
   log: BuildLog;
-}): Promise<{ artifact: Artifact; outputDir: string }> {
-  const { settings, log } = context;
+};
+
+/** The api/ functions, then the output directory with them, stored as the artifact. */
+async function packageOutput(
+  context: PackageContext & { signal: AbortSignal },
+): Promise<{ artifact: Artifact; outputDir: string; functions: BuildResult["functions"] }> {
+  const { spec, log, deps } = context;
+  const packaged = await packageApiFunctions({
+    buildId: spec.buildId,
+    appDir: context.appDir,
+    sandbox: deps.sandbox,
+    logger: deps.logger,
+    // Shared with project functions (platform.ts): only the platform writes there.
+    cacheDir: join(deps.dataDir, "cache", "functions"),
+    signal: context.signal,
+    log,
+  });
+  try {
+    const stored = await storeOutput({ ...context, packaged });
+    return { ...stored, functions: packaged?.functions ?? [] };
+  } finally {
+    await packaged?.remove();
+  }
+}
+
+async function storeOutput(
+  context: PackageContext & { packaged: PackagedApiFunctions | null },
+): Promise<{ artifact: Artifact; outputDir: string }> {
+  const { settings, log, packaged } = context;
   const kind = settings.startCommand ? "server" : "static";
   // A Node app's output is known only once it has built, unless the project said where.
   const candidates =
-    settings.framework === "node" && kind === "static" && context.overrides.outputDir === undefined
+    settings.framework === "node" && kind === "static" && context.spec.overrides.outputDir === undefined
       ? nodeOutputFallbacks
       : [settings.outputDir];
   for (const outputDir of candidates) {
     const startedAt = Date.now();
     const real = await resolveOutputDir(context.workspace.dir, join(context.appDir, outputDir));
     if (!real) continue;
+    const leaveOut = new Map([[reservedArtifactDir, "reserved for Slipway"]]);
+    // The functions' sources are never static files, wherever the output directory is.
+    const sources = packaged ? await realpath(join(context.appDir, apiSourceDir)) : null;
+    if (sources && kind === "static" && sources !== real && isInside(real, sources)) {
+      leaveOut.set(relative(real, sources), "the sources of the api/ functions");
+    }
     const artifact = await storeArtifact({
       dataDir: context.deps.dataDir,
       outputDir: real,
       workspaceRoot: context.workspace.dir,
       kind,
+      leaveOut,
+      ...(packaged ? { include: { path: functionsArtifactDir, dir: packaged.dir } } : {}),
       onSkipped: (path, why) => log.system(`package: left out ${path}: ${why}`),
     });
     log.system(

@@ -1,46 +1,31 @@
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { access, chmod, mkdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testLogger, waitFor } from "../../testing/test-store.ts";
-import { openTestSandbox } from "../sandbox/sandbox-fixtures.ts";
+import { type FunctionsFixture, get, functionLimits as limits, openFunctionsFixture } from "./function-fixtures.ts";
 import { createFunctionRuntime, type FunctionCode, type FunctionRuntime } from "./function-runtime.ts";
 
-/** Node functions in the real sandbox: cold from the pre-started pool, then warm, and their faults. */
-describe("function runtime (Node)", () => {
+/** Functions in the real sandbox: cold from the pre-started pool, then warm, and their faults. */
+describe("function runtime", () => {
+  let fixture: FunctionsFixture;
   let runtime: FunctionRuntime;
-  let root: string;
-  let destroySandbox: () => Promise<void>;
-  let opened: Awaited<ReturnType<typeof openTestSandbox>>;
-  const limits = { memoryMb: 128, cpus: 1, pids: 64 };
 
   beforeAll(async () => {
-    opened = await openTestSandbox();
-    destroySandbox = opened.destroy;
-    root = await mkdtemp(join(tmpdir(), "slipway-functions-"));
-    await chmod(root, 0o755);
-    runtime = createFunctionRuntime({
-      sandbox: opened.sandbox,
-      logger: testLogger,
-      slotsDir: join(opened.workRoot, "slots"),
-      pool: { size: 2, limits, runtimes: ["node", "python"] },
-    });
-    await runtime.start();
+    fixture = await openFunctionsFixture({ size: 2 });
+    runtime = fixture.runtime;
   });
   afterAll(async () => {
-    await runtime?.stop();
-    await destroySandbox?.();
-    if (root) await rm(root, { recursive: true, force: true });
+    await fixture?.close();
   });
 
+  /** A function's files as the packager would leave them, without packaging: quick for the runtime's own tests. */
   async function code(name: string, source: string, extra: Partial<FunctionCode> = {}): Promise<FunctionCode> {
-    const dir = join(root, name);
-    const entry = extra.runtime === "python" ? "main.py" : "index.mjs";
+    const dir = join(fixture.root, name);
+    const entry = { node: "index.mjs", python: "main.py", ruby: "main.rb", go: "" }[extra.runtime ?? "node"];
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, entry), source);
     return { runtime: "node", key: name, codeDir: dir, entry, env: {}, limits, timeoutMs: 2_000, ...extra };
   }
-  const get = (path = "/") => ({ method: "GET", path, headers: {} });
 
   it("answers a Web Request with its Response: cold from the pool first, then warm", async () => {
     const hello = await code(
@@ -158,9 +143,9 @@ describe("function runtime (Node)", () => {
 
   it("freezes an idle warm instance, thaws it for the next call, and stops it after the idle time", async () => {
     const parked = createFunctionRuntime({
-      sandbox: opened.sandbox,
+      sandbox: fixture.sandbox,
       logger: testLogger,
-      slotsDir: join(opened.workRoot, "parked-slots"),
+      slotsDir: join(fixture.workRoot, "parked-slots"),
       pool: { size: 0, limits, runtimes: ["node"] },
       freezeAfterMs: 100,
       idleStopMs: 1_500,
@@ -182,6 +167,235 @@ describe("function runtime (Node)", () => {
       });
     } finally {
       await parked.stop();
+    }
+  });
+  const slowHandlers = {
+    node: `const instance = Math.random();
+      export default async (request) => {
+        const name = new URL(request.url).searchParams.get("name");
+        const started = Date.now();
+        console.log("start " + name);
+        await new Promise((resolve) => setTimeout(resolve, 700));
+        process.stdout.write("end ");
+        process.stdout.write(name + "\\n");
+        return Response.json({ instance, started, ended: Date.now() });
+      };`,
+    python: [
+      "import random, sys, time",
+      "instance = random.random()",
+      "def handler(request):",
+      "    name = request['query']['name']",
+      "    started = time.time() * 1000",
+      "    print('start', name)",
+      "    time.sleep(0.7)",
+      "    sys.stdout.write('end ')",
+      "    print(name)",
+      "    return {'body': {'instance': instance, 'started': started, 'ended': time.time() * 1000}}",
+    ].join("\n"),
+    ruby: [
+      "INSTANCE = rand",
+      "def handler(request)",
+      "  name = request['query']['name']",
+      "  started = Process.clock_gettime(Process::CLOCK_REALTIME, :millisecond)",
+      '  puts "start #{name}"',
+      "  sleep 0.7",
+      "  print 'end '",
+      "  puts name",
+      "  { body: { instance: INSTANCE, started: started, ended: Process.clock_gettime(Process::CLOCK_REALTIME, :millisecond) } }",
+      "end",
+    ].join("\n"),
+  };
+
+  it.each(["node", "python", "ruby"] as const)(
+    "serves two slow %s invocations at once on one instance, each with only its own log lines",
+    async (language) => {
+      const fn = await code(`slow-${language}`, slowHandlers[language], { runtime: language, concurrency: 2 });
+      const [a, b] = await Promise.all([runtime.invoke(fn, get("/?name=a")), runtime.invoke(fn, get("/?name=b"))]);
+      if (!a || !b) throw new Error("two results expected");
+      const [first, second] = [JSON.parse(a.body.toString()), JSON.parse(b.body.toString())];
+      expect(first.instance).toBe(second.instance);
+      expect(runtime.instances().filter((instance) => instance.key === fn.key)).toHaveLength(1);
+      expect(first.started).toBeLessThan(second.ended);
+      expect(second.started).toBeLessThan(first.ended);
+      expect(a.logs).toEqual(["start a", "end a"]);
+      expect(b.logs).toEqual(["start b", "end b"]);
+    },
+  );
+
+  it("serves two slow Go invocations at once on one instance", async () => {
+    const fn = await fixture.deploy(
+      "slow-go",
+      "go",
+      "main.go",
+      {
+        "main.go": `package main
+
+import (
+	"fmt"
+	"math/rand"
+	"time"
+)
+
+var instance = rand.New(rand.NewSource(time.Now().UnixNano())).Int63()
+
+func Handler(req Request) Response {
+	started := time.Now().UnixMilli()
+	time.Sleep(700 * time.Millisecond)
+	return Response{Body: fmt.Sprintf("{\\"instance\\":%d,\\"started\\":%d,\\"ended\\":%d}", instance, started, time.Now().UnixMilli())}
+}
+`,
+      },
+      { concurrency: 2 },
+    );
+    const results = await Promise.all([runtime.invoke(fn, get()), runtime.invoke(fn, get())]);
+    const [first, second] = results.map((result) => JSON.parse(result.body.toString()));
+    expect(first.instance).toBe(second.instance);
+    expect(first.started).toBeLessThan(second.ended);
+    expect(second.started).toBeLessThan(first.ended);
+    // A third while both are busy needs a second instance.
+    const third = await Promise.all([runtime.invoke(fn, get()), runtime.invoke(fn, get()), runtime.invoke(fn, get())]);
+    const instances = new Set(third.map((result) => JSON.parse(result.body.toString()).instance));
+    expect(instances.size).toBe(2);
+  }, 180_000);
+
+  it("answers 500 with the request id when a Ruby handler raises; the backtrace goes to the log", async () => {
+    const raises = await code(
+      "rb-raises",
+      "def handler(request)\n  helper_that_fails\nend\n\ndef helper_that_fails\n  raise ArgumentError, 'secret ruby detail'\nend\n",
+      { runtime: "ruby" },
+    );
+    const result = await runtime.invoke(raises, { ...get(), invocationId: "inv_ruby_1" });
+    expect(result).toMatchObject({ status: 500, outcome: "error" });
+    expect(result.body.toString()).toBe("The function failed. Request id: inv_ruby_1\n");
+    const logs = result.logs.join("\n");
+    expect(logs).toContain("secret ruby detail (ArgumentError)");
+    expect(logs).toMatch(/main\.rb:6:in `helper_that_fails'/);
+  });
+
+  it("answers 500 with the request id when a Go handler panics; the panic and its stack go to the log", async () => {
+    const panics = await fixture.deploy("go-panics", "go", "main.go", {
+      "main.go": `package main\n\nfunc Handler(req Request) Response {\n\tvar m map[string]int\n\tm["secret go detail"] = 1\n\treturn Response{}\n}\n`,
+    });
+    const result = await runtime.invoke(panics, { ...get(), invocationId: "inv_go_1" });
+    expect(result).toMatchObject({ status: 500, outcome: "error" });
+    expect(result.body.toString()).toBe("The function failed. Request id: inv_go_1\n");
+    expect(result.body.toString()).not.toContain("assignment to entry in nil map");
+    const logs = result.logs.join("\n");
+    expect(logs).toContain("[stderr] panic: assignment to entry in nil map");
+    expect(logs).toMatch(/main\.Handler[\s\S]*fn\/main\.go:5/);
+    const after = await runtime.invoke(panics, get());
+    expect(after).toMatchObject({ status: 500, isCold: false });
+  }, 180_000);
+
+  it("reports a Go function whose binary dies at start as not loaded, with its panic in the log", async () => {
+    const dies = await fixture.deploy("go-init-panics", "go", "main.go", {
+      "main.go": `package main\n\nfunc init() { panic("missing setting DATABASE_URL") }\n\nfunc Handler(req Request) Response { return Response{} }\n`,
+    });
+    const result = await runtime.invoke(dies, get());
+    expect(result).toMatchObject({ status: 500, outcome: "load_failed" });
+    expect(result.body.toString()).toContain("the function's binary exited at start");
+    expect(result.logs).toContain("[stderr] panic: missing setting DATABASE_URL");
+  }, 180_000);
+
+  it("gives a function its environment: loaded into a pooled runtime, or at start for Go", async () => {
+    const env = { GREETING: "hello from env" };
+    const node = await code("env-node", "export default () => new Response(process.env.GREETING);", { env });
+    expect((await runtime.invoke(node, get())).body.toString()).toBe("hello from env");
+    const go = await fixture.deploy(
+      "env-go",
+      "go",
+      "main.go",
+      {
+        "main.go": `package main\n\nimport "os"\n\nfunc Handler(req Request) Response { return Response{Body: os.Getenv("GREETING")} }\n`,
+      },
+      { env },
+    );
+    expect((await runtime.invoke(go, get())).body.toString()).toBe("hello from env");
+  }, 180_000);
+
+  it("keeps the first 200 lines of a chatty invocation and counts the rest", async () => {
+    const chatty = await code(
+      "chatty",
+      "export default () => { for (let i = 1; i <= 1000; i++) console.log('line ' + i); return new Response('done'); };",
+    );
+    const result = await runtime.invoke(chatty, get());
+    expect(result.logs).toHaveLength(201);
+    expect(result.logs[0]).toBe("line 1");
+    expect(result.logs[199]).toBe("line 200");
+    expect(result.logs[200]).toBe("… 800 more lines");
+  });
+
+  it("puts what loading printed, and why it failed, in the cold invocation's log", async () => {
+    const loud = await code("loud-load", "console.log('loading config');\nexport default () => new Response('ok');");
+    expect((await runtime.invoke(loud, get())).logs).toEqual(["loading config"]);
+    const failing = await code(
+      "failing-load",
+      "throw new Error('missing setting DATABASE_URL');\nexport default () => {};",
+    );
+    const result = await runtime.invoke(failing, get());
+    expect(result.outcome).toBe("load_failed");
+    expect(result.logs.join("\n")).toContain("Error: missing setting DATABASE_URL");
+  });
+
+  it("does not follow a symbolic link in a function's folder out to the host, nor change the file it names", async () => {
+    const hostFile = join(fixture.root, "host-only.txt");
+    await writeFile(hostFile, "host secret");
+    await chmod(hostFile, 0o600);
+    const files = {
+      "main.py": [
+        "def handler(request):",
+        "    try:",
+        "        with open('linked.txt') as f:",
+        "            return {'body': 'read: ' + f.read()}",
+        "    except OSError as error:",
+        "        return {'body': 'denied: ' + type(error).__name__}",
+      ].join("\n"),
+    };
+    await symlink(hostFile, join(await fixture.writeSource("linked", files), "linked.txt"));
+    const linked = await fixture.deploy("linked", "python", "main.py", files);
+    const result = await runtime.invoke(linked, get());
+    expect(result.body.toString()).toBe("denied: FileNotFoundError");
+    expect((await stat(hostFile)).mode & 0o777).toBe(0o600);
+  });
+
+  it("keeps a function inside its sandbox: no other function's files, no writes outside, no host environment", async () => {
+    const secret = `host-secret-${Math.random()}`;
+    process.env.SLIPWAY_TEST_HOST_SECRET = secret;
+    try {
+      const holder = await code("slot-holder", "export default () => new Response('mine'); // TOKEN-42");
+      await runtime.invoke(holder, get());
+      const holderInstance = runtime.instances().find((instance) => instance.key === holder.key);
+      const otherSlot = join(fixture.slotsDir, holderInstance?.id ?? "missing", "index.mjs");
+      await access(otherSlot);
+      const snoop = await code(
+        "escape",
+        `import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+        const attempt = (action) => { try { return "allowed: " + String(action()).slice(0, 100); } catch (error) { return "denied: " + error.code; } };
+        export default (request) => {
+          const target = new URL(request.url).searchParams.get("target");
+          const environments = readdirSync("/proc").filter((name) => /^\\d+$/.test(name))
+            .map((pid) => attempt(() => readFileSync("/proc/" + pid + "/environ", "utf8")));
+          return Response.json({
+            otherSlot: attempt(() => readFileSync(target, "utf8")),
+            intoOtherSlot: attempt(() => writeFileSync(target.replace("index.mjs", "planted.mjs"), "x")),
+            intoOwnCode: attempt(() => writeFileSync("/fn/planted.mjs", "x")),
+            intoSystem: attempt(() => writeFileSync("/usr/planted", "x")),
+            firstProcess: attempt(() => readFileSync("/proc/1/environ", "utf8")),
+            environments,
+          });
+        };`,
+      );
+      const result = await runtime.invoke(snoop, get(`/?target=${encodeURIComponent(otherSlot)}`));
+      const seen = JSON.parse(result.body.toString());
+      expect(seen.otherSlot).toBe("denied: ENOENT");
+      expect(seen.intoOtherSlot).toBe("denied: ENOENT");
+      expect(seen.intoOwnCode).toBe("denied: EROFS");
+      expect(seen.intoSystem).toMatch(/^denied: (EROFS|EACCES)$/);
+      expect(result.body.toString()).not.toContain(secret);
+      expect(result.body.toString()).not.toContain("TOKEN-42");
+      await expect(access(join(fixture.slotsDir, holderInstance?.id ?? "missing", "planted.mjs"))).rejects.toThrow();
+    } finally {
+      delete process.env.SLIPWAY_TEST_HOST_SECRET;
     }
   });
 });

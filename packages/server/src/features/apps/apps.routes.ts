@@ -30,6 +30,14 @@ async function loadAppDeployment(teamId: string, deploymentId: string, db: Db) {
   return row;
 }
 
+/** A deployment that runs code (a server app, or api/ functions), or 404; static files only is a 409 here. */
+async function loadLoggingDeployment(teamId: string, deploymentId: string, db: Db) {
+  const row = await loadDeployment(teamId, deploymentId, db);
+  if (row.kind !== "app" && !row.functions?.length)
+    throw conflict("this deployment serves static files only: it has no instances, functions or runtime logs");
+  return row;
+}
+
 export function registerAppRoutes(app: HttpApp, deps: AppsRouteDeps) {
   const audit = (request: FastifyRequest, action: string, deploymentId: string, details?: Record<string, unknown>) => {
     const ctx = contextOf(request);
@@ -124,7 +132,7 @@ export function registerAppRoutes(app: HttpApp, deps: AppsRouteDeps) {
       },
     },
     async (request) => {
-      const row = await loadAppDeployment(teamOf(request).teamId, request.params.deploymentId, deps.db);
+      const row = await loadLoggingDeployment(teamOf(request).teamId, request.params.deploymentId, deps.db);
       const { after, limit, instanceId, stream, q } = request.query;
       return { lines: await deps.logs.read(row.id, { after, limit, instanceId, stream, q }) };
     },
@@ -142,7 +150,7 @@ export function registerAppRoutes(app: HttpApp, deps: AppsRouteDeps) {
       },
     },
     async (request, reply) => {
-      const row = await loadAppDeployment(teamOf(request).teamId, request.params.deploymentId, deps.db);
+      const row = await loadLoggingDeployment(teamOf(request).teamId, request.params.deploymentId, deps.db);
       const lastEventId = Number(request.headers["last-event-id"]);
       const { after, instanceId, stream, q } = request.query;
       await streamRuntimeLog(

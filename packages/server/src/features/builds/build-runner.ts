@@ -217,12 +217,20 @@ export function createBuildRunner(deps: BuildRunnerDeps) {
     const startedAt = new Date();
     options.onStep({ id: "deploy", status: "running", startedAt, endedAt: null });
     const startCommand = result.settings.startCommand;
-    let app: { deploymentId: string; startCommand: string; envSealed: string } | undefined;
-    if (startCommand) {
-      const runtime = runtimeOf(project);
+    // Code that runs (an app, api/ functions) gets the env vars as they are now, sealed under the deployment's id.
+    let sealed: { deploymentId: string; envSealed: string } | undefined;
+    if (startCommand || result.functions.length > 0) {
       const deploymentId = newId("dpl");
       const { env } = await envForBuild(project.id, options.target, deps);
-      app = { deploymentId, startCommand, envSealed: sealDeploymentEnv(deploymentId, env, deps.secrets) };
+      sealed = { deploymentId, envSealed: sealDeploymentEnv(deploymentId, env, deps.secrets) };
+    }
+    if (result.functions.length > 0) {
+      log.system(`Functions: ${result.functions.map((fn) => `/api/${fn.name} (${fn.runtime})`).join(", ")}`);
+    }
+    let app: { deploymentId: string; startCommand: string; envSealed: string } | undefined;
+    if (startCommand && sealed) {
+      const runtime = runtimeOf(project);
+      app = { ...sealed, startCommand };
       const count = Math.max(1, runtime.minInstances);
       log.system(
         `Starting ${count} instance${count === 1 ? "" : "s"} (${runtime.memoryMb} MB, ${runtime.cpus} CPU each): ${startCommand}`,
@@ -235,7 +243,7 @@ export function createBuildRunner(deps: BuildRunnerDeps) {
       try {
         if (!deps.apps) throw new Error("this Slipway runs no server apps (no app runtime)");
         await deps.apps.prepare({
-          deploymentId,
+          deploymentId: app.deploymentId,
           projectId: project.id,
           artifactHash: result.artifact.hash,
           startCommand,
@@ -250,8 +258,9 @@ export function createBuildRunner(deps: BuildRunnerDeps) {
       }
       log.system(`Healthy after ${Math.round((Date.now() - startedAt.getTime()) / 100) / 10} s.`);
     }
+    const functions = sealed && result.functions.length > 0 ? { ...sealed, list: result.functions } : undefined;
     try {
-      await succeed(build, result, app);
+      await succeed(build, result, app, functions);
     } catch (error) {
       if (app) await deps.apps?.discard(app.deploymentId);
       throw error;
@@ -263,6 +272,7 @@ export function createBuildRunner(deps: BuildRunnerDeps) {
     build: BuildRow,
     result: BuildResult,
     app: { deploymentId: string; startCommand: string; envSealed: string } | undefined,
+    functions: { deploymentId: string; envSealed: string; list: BuildResult["functions"] } | undefined,
   ) {
     // The build reads "succeeded" only once its URLs answer: deployment first, then routes, then status.
     const deploymentId = await deps.db.transaction(async (tx) => {
@@ -273,6 +283,7 @@ export function createBuildRunner(deps: BuildRunnerDeps) {
           artifact: result.artifact,
           spaFallback: result.settings.spaFallback,
           ...(app ? { app } : {}),
+          ...(functions ? { functions } : {}),
         },
         deps,
       );

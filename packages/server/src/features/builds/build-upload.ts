@@ -6,6 +6,11 @@ import { pipeline } from "node:stream/promises";
 import { AppError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 
+/** What a .tar.gz upload may be sent as (curl and some clients say octet-stream). */
+export const archiveContentTypes = ["application/gzip", "application/x-gzip", "application/octet-stream"];
+export const isArchiveType = (type: string | undefined) =>
+  archiveContentTypes.includes((type ?? "").split(";")[0]?.trim() ?? "");
+
 /**
  * Streams an uploaded .tar.gz to `<dataDir>/uploads/` and stops at the size limit with 413;
  * the builder checks what is inside (paths, links, sizes) when it unpacks.

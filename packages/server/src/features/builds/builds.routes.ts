@@ -18,7 +18,7 @@ import { contextOf, teamOf } from "../../platform/route-context.ts";
 import { projectParams, teamParams } from "../projects/projects.routes.ts";
 import { loadProject } from "../projects/projects.service.ts";
 import { streamBuildLog } from "./build-log-stream.ts";
-import { receiveUpload } from "./build-upload.ts";
+import { archiveContentTypes, isArchiveType, receiveUpload } from "./build-upload.ts";
 import { isBuildActive, toBuild } from "./build-view.ts";
 import {
   type BuildsDeps,
@@ -32,8 +32,6 @@ import {
   viewBuild,
 } from "./builds.service.ts";
 
-const archiveTypes = ["application/gzip", "application/x-gzip", "application/octet-stream"];
-const isArchiveType = (type: string | undefined) => archiveTypes.includes((type ?? "").split(";")[0]?.trim() ?? "");
 const buildParams = teamParams.extend({ buildId: z.string().max(64) });
 const tags = ["builds"];
 const analyticsQuery = z.strictObject({ days: z.coerce.number().int().min(1).max(90).default(7) });
@@ -115,10 +113,7 @@ export function registerBuildRoutes(
   app.register(async (scope) => {
     const uploads = scope.withTypeProvider<ZodTypeProvider>();
     // The body is the .tar.gz itself, streamed to disk; nothing parses it here.
-    uploads.addContentTypeParser(
-      ["application/gzip", "application/x-gzip", "application/octet-stream"],
-      (_request, payload, done) => done(null, payload),
-    );
+    uploads.addContentTypeParser(archiveContentTypes, (_request, payload, done) => done(null, payload));
     uploads.post(
       "/api/v1/teams/:teamId/projects/:projectId/uploads",
       {

@@ -86,6 +86,8 @@ export async function createDeploymentFromBuild(
     spaFallback: boolean;
     /** A server app: its id was chosen when its instances were started, before this row. */
     app?: { deploymentId: string; startCommand: string; envSealed: string };
+    /** Its `api/` functions: the id was chosen to seal their env (the app's, when it is one). */
+    functions?: { deploymentId: string; envSealed: string; list: DeploymentRow["functions"] };
   },
   deps: Pick<DeploymentsDeps, "outbox">,
 ): Promise<DeploymentRow> {
@@ -93,7 +95,7 @@ export async function createDeploymentFromBuild(
   const [row] = await tx
     .insert(deployments)
     .values({
-      id: options.app?.deploymentId ?? newId("dpl"),
+      id: options.app?.deploymentId ?? options.functions?.deploymentId ?? newId("dpl"),
       label: randomText(9),
       teamId: build.teamId,
       projectId: build.projectId,
@@ -105,7 +107,8 @@ export async function createDeploymentFromBuild(
       spaFallback: options.spaFallback,
       kind: options.app ? "app" : "static",
       startCommand: options.app?.startCommand ?? null,
-      envSealed: options.app?.envSealed ?? null,
+      envSealed: options.app?.envSealed ?? options.functions?.envSealed ?? null,
+      functions: options.functions?.list ?? null,
       files: options.artifact.files,
       bytes: options.artifact.bytes,
     })

@@ -1,4 +1,4 @@
-import { boolean, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { projects } from "../projects/projects.tables.ts";
 
 /** Immutable: a deployment never changes after it is made; aliases and promotions point at it. */
@@ -23,6 +23,8 @@ export const deployments = pgTable(
     startCommand: text("start_command"),
     /** Apps: the env vars as they were at deploy time, sealed; instances get exactly these. */
     envSealed: text("env_sealed"),
+    /** Functions served at /api/<name> from the artifact's api/ folder: [{name, runtime, entry}]. */
+    functions: jsonb("functions").$type<{ name: string; runtime: string; entry: string }[]>(),
     files: integer("files").notNull(),
     bytes: integer("bytes").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -1,14 +1,48 @@
 // The Node function host: started in a sandbox before any function is known (the warm pool),
 // it listens on PORT at once. POST /__slipway/load imports the function from /fn; then every
 // request becomes a Web Request for its default export (or `handler`), whose Response is sent
-// back. What the function prints goes to the instance's log; what it throws goes to stderr,
-// never into the response.
+// back. Several requests may run at once. What a handler prints is tagged with its invocation
+// id (see invocation-log.ts); what it throws goes to stderr, never into the response.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createServer } from "node:http";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 
 const port = Number(process.env.PORT);
 let handler = null;
+
+/** The invocation whose handler is running: { id, pending: { stdout, stderr } } (a partial line each). */
+const invocation = new AsyncLocalStorage();
+const streams = ["stdout", "stderr"];
+const rawWrite = Object.fromEntries(streams.map((name) => [name, process[name].write.bind(process[name])]));
+
+// console.* and direct process.stdout.write both end here; only whole lines are tagged, so a
+// line written in pieces by one invocation is not cut by another's.
+for (const name of streams) {
+  process[name].write = (chunk, encoding, callback) => {
+    const current = invocation.getStore();
+    const done = typeof encoding === "function" ? encoding : callback;
+    if (!current) return rawWrite[name](chunk, encoding, callback);
+    const text =
+      typeof chunk === "string"
+        ? Buffer.from(chunk, typeof encoding === "string" ? encoding : "utf8").toString()
+        : Buffer.from(chunk).toString();
+    const parts = (current.pending[name] + text).split("\n");
+    current.pending[name] = parts.pop();
+    if (parts.length > 0) rawWrite[name](parts.map((line) => `\x1f${current.id}\x1f${line}\n`).join(""));
+    if (done) queueMicrotask(done);
+    return true;
+  };
+}
+
+/** The rest of each stream's partial line, then the end markers. */
+function endOutput(id, pending = { stdout: "", stderr: "" }) {
+  for (const name of streams) {
+    const rest = pending[name] ? `\x1f${id}\x1f${pending[name]}\n` : "";
+    pending[name] = "";
+    rawWrite[name](`${rest}\x1f${id}\x1e\n`);
+  }
+}
 
 function send(res, status, body) {
   res.writeHead(status, { "content-type": "application/json" });
@@ -18,22 +52,26 @@ function send(res, status, body) {
 async function load(req, res) {
   let text = "";
   for await (const chunk of req) text += chunk;
-  const { entry } = JSON.parse(text);
+  const { entry, env } = JSON.parse(text);
+  Object.assign(process.env, env);
+  const id = req.headers["x-slipway-invocation"] ?? "";
   const started = performance.now();
   try {
+    // Not inside the invocation's context: timers the module starts would carry it forever.
     const module = await import(pathToFileURL(entry).href);
     const found = module.default ?? module.handler;
     if (typeof found !== "function") throw new Error(`${entry} exports no default function (or handler)`);
     handler = found;
+    endOutput(id);
     send(res, 200, { initMs: performance.now() - started });
   } catch (error) {
     console.error(error?.stack ?? String(error));
+    endOutput(id);
     send(res, 422, { error: String(error?.message ?? error) });
   }
 }
 
-async function invoke(req, res) {
-  const requestId = req.headers["x-slipway-invocation"] ?? "";
+async function invoke(req, res, current) {
   try {
     const hasBody = req.method !== "GET" && req.method !== "HEAD";
     const request = new Request(`http://${req.headers.host ?? "function"}${req.url}`, {
@@ -50,12 +88,14 @@ async function invoke(req, res) {
     });
     res.writeHead(response.status, headers);
     if (response.body) for await (const chunk of response.body) res.write(chunk);
+    endOutput(current.id, current.pending);
     res.end();
   } catch (error) {
     console.error(error?.stack ?? String(error));
+    endOutput(current.id, current.pending);
     if (!res.headersSent) {
       res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
-      res.end(`The function failed. Request id: ${requestId}\n`);
+      res.end(`The function failed. Request id: ${current.id}\n`);
     } else res.destroy();
   }
 }
@@ -75,5 +115,6 @@ await warmUp();
 createServer((req, res) => {
   if (req.url === "/__slipway/load" && req.method === "POST") return void load(req, res);
   if (!handler) return send(res, 503, { error: "no function loaded" });
-  void invoke(req, res);
+  const current = { id: req.headers["x-slipway-invocation"] ?? "", pending: { stdout: "", stderr: "" } };
+  invocation.run(current, () => void invoke(req, res, current));
 }).listen(port, "127.0.0.1");

@@ -1,19 +1,66 @@
 """The Python function host: started in a sandbox before any function is known (the warm pool),
 it listens on PORT at once. POST /__slipway/load imports the function module from /fn; then
 every request calls its `handler(request)` with a dict (method, path, query, headers, body)
-and sends back the dict it returns (status, headers, body). What the function prints goes to
-the instance's log; what it raises goes to stderr, never into the response."""
+and sends back the dict it returns (status, headers, body). Requests run in a thread each, so
+an instance can serve several at once. What a handler prints is tagged with its invocation id
+(see invocation-log.ts); what it raises goes to stderr, never into the response."""
 
 import importlib.util
 import json
 import os
 import sys
+import threading
 import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 handler = None
+# The invocation the current thread serves: .id, and .pending (a partial line per stream).
+current = threading.local()
+
+
+class TaggedStream:
+    """sys.stdout or sys.stderr: a handler's whole lines go out tagged, one write each under a lock,
+    so that lines of concurrent invocations never interleave mid-line."""
+
+    lock = threading.Lock()
+
+    def __init__(self, stream, name):
+        self.stream = stream
+        self.name = name
+
+    def write(self, text):
+        invocation = getattr(current, "id", None)
+        if invocation is None:
+            with self.lock:
+                self.stream.write(text)
+            return len(text)
+        lines = (current.pending[self.name] + text).split("\n")
+        current.pending[self.name] = lines.pop()
+        if lines:
+            with self.lock:
+                self.stream.write("".join(f"\x1f{invocation}\x1f{line}\n" for line in lines))
+                self.stream.flush()
+        return len(text)
+
+    def end(self, invocation):
+        rest = current.pending.get(self.name, "") if getattr(current, "id", None) else ""
+        with self.lock:
+            self.stream.write((f"\x1f{invocation}\x1f{rest}\n" if rest else "") + f"\x1f{invocation}\x1e\n")
+            self.stream.flush()
+
+    def flush(self):
+        self.stream.flush()
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
+def end_output(invocation):
+    sys.stdout.end(invocation)
+    sys.stderr.end(invocation)
+    current.id = None
 
 
 class Host(BaseHTTPRequestHandler):
@@ -26,7 +73,9 @@ class Host(BaseHTTPRequestHandler):
         data = body if isinstance(body, bytes) else str(body).encode()
         self.send_response(status)
         for name, value in headers.items():
-            self.send_header(name, str(value))
+            # Framing is the host's: a handler's own length would not match what is sent.
+            if name.lower() not in ("content-length", "transfer-encoding", "connection"):
+                self.send_header(name, str(value))
         self.send_header("content-length", str(len(data)))
         self.end_headers()
         if self.command != "HEAD":
@@ -38,7 +87,10 @@ class Host(BaseHTTPRequestHandler):
 
     def load(self):
         global handler
-        entry = json.loads(self.body())["entry"]
+        asked = json.loads(self.body())
+        entry = asked["entry"]
+        os.environ.update(asked.get("env") or {})
+        invocation = self.headers.get("x-slipway-invocation", "")
         started = time.perf_counter()
         try:
             spec = importlib.util.spec_from_file_location("function", entry)
@@ -48,13 +100,15 @@ class Host(BaseHTTPRequestHandler):
                 raise TypeError(f"{entry} defines no handler(request) function")
             handler = module.handler
             init_ms = (time.perf_counter() - started) * 1000
+            end_output(invocation)
             self.send(200, {"content-type": "application/json"}, json.dumps({"initMs": init_ms}))
         except BaseException as error:  # a syntax error is a load failure too
             traceback.print_exc()
-            sys.stderr.flush()
+            end_output(invocation)
             self.send(422, {"content-type": "application/json"}, json.dumps({"error": f"{type(error).__name__}: {error}"}))
 
     def invoke(self):
+        invocation = self.headers.get("x-slipway-invocation", "")
         url = urlsplit(self.path)
         request = {
             "method": self.command,
@@ -63,18 +117,22 @@ class Host(BaseHTTPRequestHandler):
             "headers": {k.lower(): v for k, v in self.headers.items()},
             "body": self.body().decode("utf-8", "replace"),
         }
+        current.id = invocation
+        current.pending = {"stdout": "", "stderr": ""}
         try:
             result = handler(request) or {}
+            headers = {str(k).lower(): v for k, v in result.get("headers", {}).items()}
             body = result.get("body", "")
             if not isinstance(body, (str, bytes)):
                 body = json.dumps(body)
-            sys.stdout.flush()
-            self.send(int(result.get("status", 200)), result.get("headers", {}), body)
+                headers.setdefault("content-type", "application/json")
+            status = int(result.get("status", 200))
         except Exception:
             traceback.print_exc()
-            sys.stderr.flush()
-            invocation = self.headers.get("x-slipway-invocation", "")
-            self.send(500, {"content-type": "text/plain; charset=utf-8"}, f"The function failed. Request id: {invocation}\n")
+            end_output(invocation)
+            return self.send(500, {"content-type": "text/plain; charset=utf-8"}, f"The function failed. Request id: {invocation}\n")
+        end_output(invocation)
+        self.send(status, headers, body)
 
     def handle_any(self):
         if self.path == "/__slipway/load" and self.command == "POST":
@@ -86,5 +144,6 @@ class Host(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = handle_any
 
 
-sys.stdout.reconfigure(line_buffering=True)
+sys.stdout = TaggedStream(sys.stdout, "stdout")
+sys.stderr = TaggedStream(sys.stderr, "stderr")
 ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Host).serve_forever()
