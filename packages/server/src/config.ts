@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { isIP, isIPv4, isIPv6 } from "node:net";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { z } from "zod";
 
 const listOf = (value: string) =>
@@ -111,6 +111,8 @@ export type Config = {
     idleStopMs: number;
     uploadLimitBytes: number;
     retryDelayScale: number;
+    /** npm's and Go's caches, shared by every function's packaging (tests share one across platforms). */
+    cacheDir: string;
   };
   gitProtocols: string[];
   /** Resolvers for custom domain checks, as node:dns `setServers` takes them; empty: the system's. */
@@ -127,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   const e = parsed.data;
   const port = overrides.port ?? e.PORT;
+  const dataDir = resolve(e.SLIPWAY_DATA_DIR);
   return {
     port,
     host: e.HOST,
@@ -137,7 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       email: e.SLIPWAY_ACME_EMAIL,
       caCertificates: e.SLIPWAY_ACME_CA_FILE ? readFileSync(e.SLIPWAY_ACME_CA_FILE, "utf8") : undefined,
     },
-    dataDir: resolve(e.SLIPWAY_DATA_DIR),
+    dataDir,
     databaseUrl: e.DATABASE_URL,
     masterKey: e.SLIPWAY_MASTER_KEY,
     smtpUrl: e.SLIPWAY_SMTP_URL,
@@ -168,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       idleStopMs: e.SLIPWAY_FUNCTION_IDLE_SECONDS * 1000,
       uploadLimitBytes: e.SLIPWAY_FUNCTION_UPLOAD_LIMIT_MB * 1024 * 1024,
       retryDelayScale: 1,
+      cacheDir: join(dataDir, "cache", "functions"),
     },
     dnsServers: listOf(e.SLIPWAY_DNS_SERVERS),
     publicIp: e.SLIPWAY_PUBLIC_IP ?? null,

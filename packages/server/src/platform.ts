@@ -107,6 +107,7 @@ export async function startPlatform(config: Config = loadConfig()) {
   }
 
   // Builds and deployments.
+  const toolchains = detectToolchains();
   const edge: EdgeAddress = { domain: config.edgeDomain, port: config.edgePort };
   const routes = new RouteTable();
   const artifactsDir = join(config.dataDir, "artifacts");
@@ -170,7 +171,13 @@ export async function startPlatform(config: Config = loadConfig()) {
     functions: functionGateway,
     deploymentFunctions,
   });
-  const builder = createBuilder({ logger, sandbox, dataDir: config.dataDir, gitProtocols: config.gitProtocols });
+  const builder = createBuilder({
+    logger,
+    sandbox,
+    dataDir: config.dataDir,
+    gitProtocols: config.gitProtocols,
+    functionCacheDir: config.functions.cacheDir,
+  });
   const buildLogs = createBuildLogs({ db, logger });
   const runner = createBuildRunner({
     db,
@@ -235,7 +242,7 @@ export async function startPlatform(config: Config = loadConfig()) {
   registerAccountRoutes(app, { db });
   registerSystemRoutes(app, {
     db,
-    runtimes: { nodeVersions: () => builder.nodeVersions(), toolchains: detectToolchains() },
+    runtimes: { nodeVersions: () => builder.nodeVersions(), toolchains },
     mailer,
     info: { version, store: store.kind, startedAt, edgeUrl: `http://${config.edgeDomain}:${config.edgePort}` },
   });
@@ -272,8 +279,9 @@ export async function startPlatform(config: Config = loadConfig()) {
     logger,
     sandbox,
     functionsDir: join(config.dataDir, "functions"),
-    packagerCacheDir: join(config.dataDir, "cache", "functions"),
+    packagerCacheDir: config.functions.cacheDir,
     serial: createKeyedSerial(),
+    toolchains,
     onChanged: () => edgeRoutes.changed(),
     evict: (functionId) => functionGateway.evict(functionId),
     uploadsDir: join(config.dataDir, "uploads"),

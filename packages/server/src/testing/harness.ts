@@ -4,6 +4,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { type Config, loadConfig } from "../config.ts";
 import { startPlatform } from "../platform.ts";
+import { testFunctionCacheDir } from "./test-store.ts";
 
 export type TestStore = "pglite" | "postgres";
 
@@ -59,11 +60,15 @@ export type TestPlatform = Awaited<ReturnType<typeof startPlatform>> & {
  * The real platform on ephemeral ports, with its own data dir (PGlite) or its own database
  * (PostgreSQL). `restart` stops it and starts it again on the same data.
  */
-export async function startTestPlatform(store: TestStore, overrides: Partial<Config> = {}): Promise<TestPlatform> {
+/** Config to override; `functions` is merged into the defaults, one knob at a time. */
+export type TestOverrides = Omit<Partial<Config>, "functions"> & { functions?: Partial<Config["functions"]> };
+
+export async function startTestPlatform(store: TestStore, overrides: TestOverrides = {}): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), "slipway-test-"));
   // The sandbox user must pass through the data dir to reach its workspace, as with a real .slipway/.
   chmodSync(dataDir, 0o711);
   const database = store === "postgres" ? await createTestDatabase() : null;
+  const { functions, ...rest } = overrides;
   const config = loadConfig(
     { SLIPWAY_DATA_DIR: dataDir, SLIPWAY_LOG_LEVEL: "silent" },
     {
@@ -74,9 +79,10 @@ export async function startTestPlatform(store: TestStore, overrides: Partial<Con
       databaseUrl: database?.url,
       webDist: join(dataDir, "no-dashboard"),
       publicUrl: "http://localhost:3000",
-      ...overrides,
+      ...rest,
     },
   );
+  config.functions = { ...config.functions, cacheDir: testFunctionCacheDir, ...functions };
   async function boot(): Promise<TestPlatform> {
     const platform = await startPlatform(config);
     return Object.assign(platform, {

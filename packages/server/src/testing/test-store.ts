@@ -69,3 +69,10 @@ export async function waitFor<T>(
     await sleep(options.intervalMs ?? 50);
   }
 }
+
+/**
+ * Function packaging caches (Go's compiled standard library: half a minute to make), shared by
+ * every test on this machine as one platform shares them across its deploys. The seed holds
+ * only the standard library.
+ */
+export const testFunctionCacheDir = join(tmpdir(), "slipway-test-function-packager-cache");

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { Logger } from "../../platform/logger.ts";
 import type { Sandbox } from "../sandbox/sandbox.types.ts";
 import { type ArchiveLimits, defaultArchiveLimits } from "./archive-source.ts";
@@ -20,6 +21,8 @@ export type BuilderOptions = {
    */
   gitProtocols?: readonly string[];
   archiveLimits?: ArchiveLimits;
+  /** npm's and Go's caches for api/ functions; shared with project functions. Default `<dataDir>/cache/functions`. */
+  functionCacheDir?: string;
 };
 
 /** How long detect() may spend fetching a source to look at it. */
@@ -31,6 +34,7 @@ export function createBuilder(options: BuilderOptions): Builder {
     logger: options.logger,
     sandbox: options.sandbox,
     dataDir: options.dataDir,
+    functionCacheDir: options.functionCacheDir ?? join(options.dataDir, "cache", "functions"),
     cache: createDependencyCache({ dataDir: options.dataDir }),
     gitProtocols: options.gitProtocols ?? defaultGitProtocols,
     archiveLimits: options.archiveLimits ?? defaultArchiveLimits,

@@ -41,6 +41,7 @@ export type PipelineDependencies = {
   logger: Logger;
   sandbox: Sandbox;
   dataDir: string;
+  functionCacheDir: string;
   cache: DependencyCache;
   gitProtocols: readonly string[];
   archiveLimits: ArchiveLimits;
@@ -303,7 +304,7 @@ async function packageOutput(
     sandbox: deps.sandbox,
     logger: deps.logger,
     // Shared with project functions (platform.ts): only the platform writes there.
-    cacheDir: join(deps.dataDir, "cache", "functions"),
+    cacheDir: deps.functionCacheDir,
     signal: context.signal,
     log,
   });

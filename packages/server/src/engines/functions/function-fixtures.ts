@@ -1,7 +1,7 @@
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { testLogger } from "../../testing/test-store.ts";
+import { testFunctionCacheDir, testLogger } from "../../testing/test-store.ts";
 import { openTestSandbox } from "../sandbox/sandbox-fixtures.ts";
 import { packageFunction } from "./function-packager.ts";
 import {
@@ -10,12 +10,6 @@ import {
   type FunctionRuntimeName,
   type FunctionRuntimeOptions,
 } from "./function-runtime.ts";
-
-/**
- * The Go build cache seed is compiled once per Go version (half a minute); kept across test
- * runs like a platform keeps it across deploys. It holds only the standard library.
- */
-const sharedCacheDir = join(tmpdir(), "slipway-test-function-packager-cache");
 
 export const functionLimits = { memoryMb: 128, cpus: 1, pids: 64 };
 
@@ -55,7 +49,7 @@ export async function openFunctionsFixture(pool: Partial<FunctionRuntimeOptions[
       sourceDir,
       entry,
       outDir,
-      cacheDir: sharedCacheDir,
+      cacheDir: testFunctionCacheDir,
       onLog: (line) => lines.push(line),
     });
     return { result, outDir, lines };

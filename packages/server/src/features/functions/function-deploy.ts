@@ -13,6 +13,7 @@ import {
 import { and, desc, eq, sql } from "drizzle-orm";
 import { extractArchive } from "../../engines/builder/archive-source.ts";
 import { BuildFailure } from "../../engines/builder/builder.types.ts";
+import type { Toolchains } from "../../engines/builder/toolchains.ts";
 import { packageFunction } from "../../engines/functions/function-packager.ts";
 import type { Sandbox } from "../../engines/sandbox/sandbox.types.ts";
 import { actorLabel } from "../../platform/access.ts";
@@ -42,6 +43,8 @@ export type DeployDeps = FunctionsDeps & {
   packagerCacheDir: string;
   /** Deploys of one function run one after the other (their numbers and the alias move in order). */
   serial: KeyedSerial;
+  /** Python, Go and Ruby as this host has them: a function needs its language installed. */
+  toolchains(): Promise<Toolchains>;
 };
 
 /** Where a version's code comes from: the editor's files, or an uploaded .tar.gz of the folder. */
@@ -221,11 +224,19 @@ function settingsFrom(input: CreateFunctionInput["settings"]): FunctionSettings 
  * A new function in a project, with its files (or the runtime's template) deployed as version 1.
  * A first version that fails to package still leaves the function, to be fixed by the next deploy.
  */
+const toolchainNames = { python: "Python", go: "Go", ruby: "Ruby" } as const;
+const toolchainPackages = { python: "python3", go: "golang-go", ruby: "ruby" } as const;
+
 export async function createFunction(
   scope: Scope & { projectId: string; input: CreateFunctionInput },
   deps: DeployDeps,
 ): Promise<{ function: ServerlessFunction; version: FunctionVersion }> {
   const { input, access } = scope;
+  if (input.runtime !== "node" && !(await deps.toolchains())[input.runtime])
+    throw badRequest(`${toolchainNames[input.runtime]} is not installed on this host`, {
+      field: "runtime",
+      install: `apt-get install -y ${toolchainPackages[input.runtime]}`,
+    });
   const template = functionTemplates[input.runtime];
   const settings = settingsFrom(input.settings);
   const functionId = newId("fn");

@@ -18,13 +18,7 @@ describe.each(testStores)("async function invocations on %s", (store) => {
   beforeAll(async () => {
     platform = await startTestPlatform(store, {
       // Retry delays of 1 s become 50 ms, 100 ms: the schedule is the same, only shorter.
-      functions: {
-        poolSize: 1,
-        freezeAfterMs: 2_000,
-        idleStopMs: 300_000,
-        uploadLimitBytes: 50 * 1024 * 1024,
-        retryDelayScale: 0.05,
-      },
+      functions: { poolSize: 1, retryDelayScale: 0.05 },
     });
     user = await signUp(platform.url);
     teamId = user.personalTeamId;

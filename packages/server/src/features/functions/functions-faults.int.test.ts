@@ -74,6 +74,35 @@ describe.each(testStores)("function faults and limits on %s", (store) => {
     expect((await callFunction(platform.edgeUrl, healthy.url)).text).toBe("still here");
   });
 
+  it("stops a fork bomb at the function's process limit while other functions keep answering", async () => {
+    const source = `import os, time
+
+
+def handler(request):
+    forked = 0
+    try:
+        while True:
+            if os.fork() == 0:
+                time.sleep(20)
+                os._exit(0)
+            forked += 1
+    except OSError as error:
+        return {"status": 200, "body": f"stopped after {forked}: {error.strerror}"}
+`;
+    const { function: fn } = await createFunction(user, teamId, project.id, {
+      name: "forks",
+      runtime: "python",
+      files: { "main.py": source },
+    });
+    const healthy = await deploy("calm", `export default () => new Response("calm");`);
+    const res = await callFunction(platform.edgeUrl, fn.url);
+    expect(res.status).toBe(200);
+    const [, forked] = /^stopped after (\d+): Resource temporarily unavailable/.exec(res.text) ?? [];
+    expect(Number(forked)).toBeGreaterThan(0);
+    expect(Number(forked)).toBeLessThan(64);
+    expect((await callFunction(platform.edgeUrl, healthy.url)).text).toBe("calm");
+  });
+
   it("lets only tokens with functions:invoke of its team call a private function", async () => {
     const fn = await deploy(
       "private",
