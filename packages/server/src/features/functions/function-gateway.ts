@@ -10,7 +10,6 @@ import {
   type InvocationResult,
 } from "../../engines/functions/function-runtime.ts";
 import type { Sandbox } from "../../engines/sandbox/sandbox.types.ts";
-import type { Actor } from "../../platform/access.ts";
 import type { Db } from "../../platform/db.ts";
 import { newId } from "../../platform/ids.ts";
 import type { Logger } from "../../platform/logger.ts";
@@ -29,6 +28,7 @@ import { type InvocationRecorder, maxResponseBodyChars } from "./invocation-reco
 export const pooledLimits = { memoryMb: 128, cpus: 1, pids: 64 };
 const pooledRuntimes: FunctionRuntimeName[] = ["node", "python"];
 const tokenCacheMs = 60_000;
+type CallerVerdict = "allowed" | "invalid" | "forbidden";
 const maxCachedTokens = 10_000;
 
 export type GatewayRequest = { method: string; path: string; headers: Record<string, string>; body?: Buffer };
@@ -113,7 +113,7 @@ export function createFunctionGateway(deps: {
   const envs = new Map<string, Record<string, string>>();
   const inFlight = new Map<string, number>();
   const windows = new Map<string, { startedAt: number; count: number }>();
-  const tokens = new Map<string, { actor: Actor | null; until: number }>();
+  const verdicts = new Map<string, { verdict: CallerVerdict; until: number }>();
   let isPoolStarted = false;
   /** Set once the async side exists (it runs through this gateway); until then async requests get 503. */
   let enqueueAsync: EnqueueFromEdge | null = null;
@@ -286,14 +286,24 @@ export function createFunctionGateway(deps: {
     return { kind: "done", invocationId, result, fields, row };
   }
 
-  async function tokenActor(secret: string): Promise<Actor | null> {
-    const key = createHash("sha256").update(secret).digest("hex");
-    const cached = tokens.get(key);
-    if (cached && cached.until > Date.now()) return cached.actor;
+  /**
+   * Whether a token may invoke the team's functions. Asked of the store once a minute per token
+   * and team, never per request: a revoked token keeps working for up to that minute.
+   */
+  async function tokenVerdict(secret: string, teamId: string): Promise<CallerVerdict> {
+    const key = `${createHash("sha256").update(secret).digest("hex")}:${teamId}`;
+    const cached = verdicts.get(key);
+    if (cached && cached.until > Date.now()) return cached.verdict;
     const actor = await authenticateToken(secret, deps.db);
-    if (tokens.size >= maxCachedTokens) tokens.clear();
-    tokens.set(key, { actor, until: Date.now() + tokenCacheMs });
-    return actor;
+    const verdict: CallerVerdict =
+      !actor || actor.type === "anonymous"
+        ? "invalid"
+        : (await resolveTeamAccess(actor, teamId, deps.db))?.permissions.has("functions:invoke")
+          ? "allowed"
+          : "forbidden";
+    if (verdicts.size >= maxCachedTokens) verdicts.clear();
+    verdicts.set(key, { verdict, until: Date.now() + tokenCacheMs });
+    return verdict;
   }
 
   /** A private function's caller: null when allowed, the 401/403 answer otherwise. */
@@ -307,11 +317,10 @@ export function createFunctionGateway(deps: {
         "this function is private: send an API token with functions:invoke as Authorization: Bearer <token>",
         challenge,
       );
-    const actor = await tokenActor(secret);
-    if (!actor || actor.type === "anonymous")
+    const verdict = await tokenVerdict(secret, fn.teamId);
+    if (verdict === "invalid")
       return functionError(401, "unauthenticated", "the API token is invalid, expired or revoked", challenge);
-    const access = await resolveTeamAccess(actor, fn.teamId, deps.db);
-    if (!access?.permissions.has("functions:invoke"))
+    if (verdict === "forbidden")
       return functionError(
         403,
         "forbidden",
