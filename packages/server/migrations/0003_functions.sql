@@ -55,6 +55,7 @@ CREATE TABLE "function_versions" (
 	"status" text NOT NULL,
 	"runtime" text NOT NULL,
 	"entry" text NOT NULL,
+	"code_entry" text,
 	"error" text,
 	"size_bytes" bigint,
 	"build_ms" integer,

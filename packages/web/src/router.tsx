@@ -18,10 +18,26 @@ import { SignUpPage } from "./routes/auth/sign-up/sign-up-page";
 import { BuildPage } from "./routes/builds/detail/build-page";
 import { BuildsPage } from "./routes/builds/list/builds-page";
 import { NotFoundPage, RouteErrorPage, RoutePendingPage } from "./routes/fallbacks/route-fallbacks";
+import { FunctionCodePage } from "./routes/functions/code/function-code-page";
+import { FunctionLayout } from "./routes/functions/detail/function-layout";
+import {
+  functionCodeSearchSchema,
+  functionListSearchSchema,
+  invocationSearchSchema,
+  metricsSearchSchema,
+} from "./routes/functions/function-search";
+import { FunctionInvocationsPage } from "./routes/functions/invocations/function-invocations-page";
+import { FunctionsPage } from "./routes/functions/list/functions-page";
+import { FunctionMetricsPage } from "./routes/functions/metrics/function-metrics-page";
+import { FunctionSettingsPage } from "./routes/functions/settings/function-settings-page";
+import { FunctionTestPage } from "./routes/functions/test/function-test-page";
+import { FunctionTriggersPage } from "./routes/functions/triggers/function-triggers-page";
+import { FunctionVersionsPage } from "./routes/functions/versions/function-versions-page";
 import { ProjectBuildsPage } from "./routes/projects/builds/project-builds-page";
 import { ProjectDeploymentsPage } from "./routes/projects/deployments/project-deployments-page";
 import { ProjectLayout } from "./routes/projects/detail/project-layout";
 import { ProjectDomainsPage } from "./routes/projects/domains/project-domains-page";
+import { ProjectFunctionsPage } from "./routes/projects/functions/project-functions-page";
 import { ProjectsPage } from "./routes/projects/list/projects-page";
 import { NewProjectPage } from "./routes/projects/new/new-project-page";
 import { ProjectOverviewPage } from "./routes/projects/overview/project-overview-page";
@@ -223,6 +239,12 @@ const projectRuntimeRoute = createRoute({
   component: ProjectRuntimePage,
 });
 
+const projectFunctionsRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: "functions",
+  component: ProjectFunctionsPage,
+});
+
 const projectSettingsRoute = createRoute({
   getParentRoute: () => projectRoute,
   path: "settings",
@@ -237,6 +259,45 @@ const buildsRoute = createRoute({
 });
 
 const buildRoute = createRoute({ getParentRoute: () => teamRoute, path: "builds/$buildId", component: BuildPage });
+
+const functionsRoute = createRoute({
+  getParentRoute: () => teamRoute,
+  path: "functions",
+  validateSearch: functionListSearchSchema,
+  component: FunctionsPage,
+});
+
+/** A function's page: its header and tabs, each tab a child route. */
+const functionRoute = createRoute({
+  getParentRoute: () => teamRoute,
+  path: "functions/$functionId",
+  component: FunctionLayout,
+});
+
+const functionTabs = [
+  createRoute({
+    getParentRoute: () => functionRoute,
+    path: "/",
+    validateSearch: functionCodeSearchSchema,
+    component: FunctionCodePage,
+  }),
+  createRoute({ getParentRoute: () => functionRoute, path: "test", component: FunctionTestPage }),
+  createRoute({
+    getParentRoute: () => functionRoute,
+    path: "invocations",
+    validateSearch: invocationSearchSchema,
+    component: FunctionInvocationsPage,
+  }),
+  createRoute({
+    getParentRoute: () => functionRoute,
+    path: "metrics",
+    validateSearch: metricsSearchSchema,
+    component: FunctionMetricsPage,
+  }),
+  createRoute({ getParentRoute: () => functionRoute, path: "triggers", component: FunctionTriggersPage }),
+  createRoute({ getParentRoute: () => functionRoute, path: "versions", component: FunctionVersionsPage }),
+  createRoute({ getParentRoute: () => functionRoute, path: "settings", component: FunctionSettingsPage }),
+] as const;
 
 const accountRoute = createRoute({ getParentRoute: () => appRoute, path: "account", component: AccountPage });
 
@@ -280,10 +341,13 @@ const routeTree = rootRoute.addChildren([
         projectDeploymentsRoute,
         projectRuntimeRoute,
         projectDomainsRoute,
+        projectFunctionsRoute,
         projectSettingsRoute,
       ]),
       buildsRoute,
       buildRoute,
+      functionsRoute,
+      functionRoute.addChildren([...functionTabs]),
     ]),
     accountRoute,
     adminRoute.addChildren([mailListRoute, mailMessageRoute, instanceAuditRoute]),

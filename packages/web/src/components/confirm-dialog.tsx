@@ -23,6 +23,7 @@ export function ConfirmDialog({
   description,
   confirmLabel,
   confirmText,
+  confirmVariant = "destructive",
   onConfirm,
 }: {
   trigger: ReactNode;
@@ -31,6 +32,8 @@ export function ConfirmDialog({
   confirmLabel: string;
   /** When set, the user must type this (e.g. the team slug) before confirming. */
   confirmText?: string;
+  /** Red for what can't be undone; the default look for a weighty but reversible change (a rollback). */
+  confirmVariant?: "destructive" | "default";
   onConfirm: () => Promise<unknown>;
 }) {
   const [isOpen, setIsOpen] = useState(false);
@@ -82,7 +85,7 @@ export function ConfirmDialog({
         <AlertDialogFooter>
           <AlertDialogCancel disabled={isPending}>Cancel</AlertDialogCancel>
           <Button
-            variant="destructive"
+            variant={confirmVariant}
             isLoading={isPending}
             disabled={confirmText !== undefined && typed !== confirmText}
             onClick={() => void confirm()}

@@ -171,7 +171,8 @@ export async function deployFunctionVersion(
             number: (last?.number ?? 0) + 1,
             status: packaged.ok ? "ready" : "failed",
             runtime: fn.runtime,
-            entry: packaged.ok ? packaged.entry : entry,
+            entry,
+            codeEntry: packaged.ok ? packaged.entry : null,
             error: packaged.ok ? null : packaged.message,
             sizeBytes: packaged.ok ? packaged.sizeBytes : null,
             buildMs,
@@ -345,12 +346,5 @@ export async function readVersionSource(
     const text = bytes.length <= maxSourceFileBytes ? textOf(bytes) : null;
     if (text !== null) files[path.split(sep).join("/")] = text;
   }
-  return { versionId: version.id, entry: sourceEntry(version.entry, files), files };
-}
-
-/** The entry as written: packaging may have turned `index.ts` into `index.js`. */
-function sourceEntry(entry: string, files: Record<string, string>): string {
-  if (entry in files) return entry;
-  const stem = entry.replace(/\.[cm]?js$/, "");
-  return [".ts", ".mts", ".cts", ".tsx"].map((ext) => stem + ext).find((candidate) => candidate in files) ?? entry;
+  return { versionId: version.id, entry: version.entry, files };
 }

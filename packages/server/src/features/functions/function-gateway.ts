@@ -134,11 +134,11 @@ export function createFunctionGateway(deps: {
         runtime: fn.runtime as FunctionRuntimeName,
         settings: fn.settings,
         version:
-          version?.status === "ready"
+          version?.status === "ready" && version.codeEntry
             ? {
                 id: version.id,
                 number: version.number,
-                entry: version.entry,
+                entry: version.codeEntry,
                 codeDir: versionDirs(deps, fn.id, version.id).codeDir,
                 envSealed: version.envSealed,
               }

@@ -179,7 +179,14 @@ describe.each(testStores)("serverless functions on %s", (store) => {
     "runs the %s template through the API, cold then warm",
     async (runtime) => {
       const created = await createFunction(user, teamId, project.id, { name: `tpl-${runtime}`, runtime });
-      expect(created.version, created.version.error ?? "").toMatchObject({ status: "ready" });
+      // The entry as written (Go's binary and a compiled module are the runtime's business).
+      const entry = runtime === "go" ? "main.go" : "main.rb";
+      expect(created.version, created.version.error ?? "").toMatchObject({ status: "ready", entry });
+      const source = await user.call(
+        "GET",
+        api(`/functions/${created.function.id}/versions/${created.version.id}/source`),
+      );
+      expect(source.body).toMatchObject({ entry, files: { [entry]: expect.stringMatching(/handler/i) } });
       const invoke = () =>
         user.call("POST", api(`/functions/${created.function.id}/invoke`), { method: "GET", path: "/?name=matz" });
       const cold = await invoke();

@@ -47,8 +47,10 @@ export const functionVersions = pgTable(
     /** "ready" or "failed" (the packager's message in error). */
     status: text("status").notNull(),
     runtime: text("runtime").notNull(),
-    /** Relative to the version's packaged code directory. */
+    /** As written, relative to the function's folder (what the editor opens). */
     entry: text("entry").notNull(),
+    /** What the runtime loads, relative to the packaged code (a compiled .mjs, Go's binary); null when failed. */
+    codeEntry: text("code_entry"),
     error: text("error"),
     sizeBytes: bigint("size_bytes", { mode: "number" }),
     buildMs: integer("build_ms"),

@@ -3,18 +3,26 @@ import type { ComponentProps } from "react";
 import { cn } from "../../lib/utils";
 import { overlayClasses } from "./dialog";
 
-/** A dialog that slides in from the left edge; the phone-width navigation. */
+/** A dialog that slides in from an edge: the left for the phone-width navigation, the right for details. */
 export const Sheet = DialogPrimitive.Root;
 export const SheetTrigger = DialogPrimitive.Trigger;
 export const SheetTitle = DialogPrimitive.Title;
 
-export function SheetContent({ className, children, ...props }: ComponentProps<typeof DialogPrimitive.Content>) {
+export function SheetContent({
+  className,
+  children,
+  side = "left",
+  ...props
+}: ComponentProps<typeof DialogPrimitive.Content> & { side?: "left" | "right" }) {
   return (
     <DialogPrimitive.Portal>
       <DialogPrimitive.Overlay className={overlayClasses} />
       <DialogPrimitive.Content
         className={cn(
-          "fixed inset-y-0 left-0 z-50 flex h-full w-72 max-w-[85vw] flex-col border-r bg-sidebar shadow-lg outline-none data-[state=open]:animate-in",
+          "fixed inset-y-0 z-50 flex h-full flex-col shadow-lg outline-none data-[state=open]:animate-in",
+          side === "left"
+            ? "left-0 w-72 max-w-[85vw] border-r bg-sidebar"
+            : "right-0 w-[40rem] max-w-[95vw] border-l bg-background",
           className,
         )}
         {...props}

@@ -10,6 +10,7 @@ import {
   ScrollText,
   Settings,
   ShieldCheck,
+  SquareFunction,
   UserRound,
 } from "lucide-react";
 
@@ -22,6 +23,11 @@ function teamItems(team: Team): NavItem[] {
   const items: (NavItem | false)[] = [
     can("projects:read") && { label: "Projects", icon: FolderGit2, link: { to: "/t/$teamId/projects", params } },
     can("projects:read") && { label: "Builds", icon: Hammer, link: { to: "/t/$teamId/builds", params } },
+    can("projects:read") && {
+      label: "Functions",
+      icon: SquareFunction,
+      link: { to: "/t/$teamId/functions", params },
+    },
     { label: "Overview", icon: House, link: { to: "/t/$teamId", params }, isExact: true },
     can("tokens:read") && { label: "API tokens", icon: KeyRound, link: { to: "/t/$teamId/tokens", params } },
     can("audit:read") && { label: "Audit log", icon: ScrollText, link: { to: "/t/$teamId/audit", params } },

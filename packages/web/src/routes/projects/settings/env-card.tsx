@@ -1,15 +1,13 @@
 import type { EnvVar, Project } from "@slipway/contracts";
-import { Lock, Pencil, Plus, Trash2, Variable } from "lucide-react";
-import { ConfirmDialog } from "../../../components/confirm-dialog";
-import { SecretValue } from "../../../components/secret-value";
+import { Plus, Variable } from "lucide-react";
+import { EnvKey, EnvValue, EnvVarActions } from "../../../components/env-var-cells";
 import { EmptyState, ErrorState } from "../../../components/states";
 import { Badge } from "../../../components/ui/badge";
 import { Button } from "../../../components/ui/button";
 import { Skeleton } from "../../../components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "../../../components/ui/table";
 import { useDeleteEnvVar, useEnvVars } from "../../../data/env";
-import { capitalize, formatDateTime, formatRelative } from "../../../lib/format";
-import { withToasts } from "../../../lib/toast";
+import { capitalize } from "../../../lib/format";
 import { useCurrentTeam } from "../../teams/team-layout";
 import { EnvVarDialog } from "./env-var-dialog";
 import { SettingsCard } from "./settings-card";
@@ -81,22 +79,10 @@ function EnvTable({ project, vars, canWrite }: { project: Project; vars: EnvVar[
         {vars.map((envVar) => (
           <TableRow key={envVar.id} data-testid="env-row">
             <TableCell>
-              <div className="grid leading-tight">
-                <span className="font-medium font-mono text-xs">{envVar.key}</span>
-                <span className="text-muted-foreground text-xs" title={formatDateTime(envVar.updatedAt)}>
-                  updated {formatRelative(envVar.updatedAt)}
-                </span>
-              </div>
+              <EnvKey envVar={envVar} />
             </TableCell>
             <TableCell className="max-w-56">
-              {envVar.value === null ? (
-                <Badge variant="outline">
-                  <Lock className="size-3" aria-hidden />
-                  Sensitive
-                </Badge>
-              ) : (
-                <SecretValue value={envVar.value} label={`value of ${envVar.key}`} />
-              )}
+              <EnvValue envVar={envVar} />
             </TableCell>
             <TableCell>
               <div className="flex gap-1">
@@ -109,33 +95,12 @@ function EnvTable({ project, vars, canWrite }: { project: Project; vars: EnvVar[
             </TableCell>
             <TableCell className="text-right">
               {canWrite ? (
-                <div className="flex justify-end gap-1">
-                  <EnvVarDialog
-                    project={project}
-                    envVar={envVar}
-                    trigger={
-                      <Button variant="ghost" size="icon-sm" aria-label={`Edit ${envVar.key}`}>
-                        <Pencil />
-                      </Button>
-                    }
-                  />
-                  <ConfirmDialog
-                    trigger={
-                      <Button variant="ghost" size="icon-sm" aria-label={`Delete ${envVar.key}`}>
-                        <Trash2 />
-                      </Button>
-                    }
-                    title={`Delete ${envVar.key}?`}
-                    description="Builds from the next deployment on no longer see it."
-                    confirmLabel="Delete variable"
-                    onConfirm={() =>
-                      withToasts(remove.mutateAsync(envVar.id), {
-                        success: `Deleted ${envVar.key}`,
-                        error: `Couldn't delete ${envVar.key}`,
-                      })
-                    }
-                  />
-                </div>
+                <EnvVarActions
+                  envKey={envVar.key}
+                  editDialog={(trigger) => <EnvVarDialog project={project} envVar={envVar} trigger={trigger} />}
+                  deleteNote="Builds from the next deployment on no longer see it."
+                  onDelete={() => remove.mutateAsync(envVar.id)}
+                />
               ) : null}
             </TableCell>
           </TableRow>
