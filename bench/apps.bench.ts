@@ -19,7 +19,7 @@ import {
 import type { WindowSummary } from "./apps/open-loop.ts";
 import { freePort, repoRoot, stopProcess } from "./lib/proc.ts";
 import { type Benchmark, type BenchResult, compare } from "./lib/report.ts";
-import { median } from "./lib/spawn-timed.ts";
+import { median } from "./lib/stats.ts";
 
 /** What examples/node-server answers on / for an APP_VERSION. */
 const bodyOf = (version: string) => `slipway example node-server ${version}`;

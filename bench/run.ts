@@ -6,6 +6,9 @@ import { deployBench } from "./deploy.bench.ts";
 import { edgeProxy } from "./edge-proxy.bench.ts";
 import { edgeStatic } from "./edge-static.bench.ts";
 import { functionsBench } from "./functions.bench.ts";
+import { functionsAsync } from "./functions-async.bench.ts";
+import { functionsMemory } from "./functions-memory.bench.ts";
+import { functionsWarm } from "./functions-warm.bench.ts";
 import { type Benchmark, type BenchResult, printTable, writeResults } from "./lib/report.ts";
 import { settings } from "./lib/settings.ts";
 import { startup } from "./startup.bench.ts";
@@ -20,13 +23,16 @@ const benchmarks: Benchmark[] = [
   appsRedeploy,
   appsColdWake,
   functionsBench,
+  functionsWarm,
+  functionsMemory,
+  functionsAsync,
 ];
 
 const names = process.argv.slice(2).filter((a) => a !== "--");
 const unknown = names.filter((n) => !benchmarks.some((b) => b.name === n));
 if (unknown.length > 0) {
   console.error(`unknown benchmark: ${unknown.join(", ")}\navailable:`);
-  for (const b of benchmarks) console.error(`  ${b.name.padEnd(14)} ${b.describe}`);
+  for (const b of benchmarks) console.error(`  ${b.name.padEnd(17)} ${b.describe}`);
   process.exit(2);
 }
 const selected = names.length > 0 ? benchmarks.filter((b) => names.includes(b.name)) : benchmarks;

@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Benchmark, type BenchResult, compare } from "./lib/report.ts";
 import { settings } from "./lib/settings.ts";
-import { median, type TimedStart, timeStart } from "./lib/spawn-timed.ts";
+import { type TimedStart, timeStart } from "./lib/spawn-timed.ts";
+import { median } from "./lib/stats.ts";
 
 const quiet = { SLIPWAY_LOG_LEVEL: "warn" };
 

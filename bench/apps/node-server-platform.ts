@@ -12,15 +12,19 @@ import {
   signUp,
   startTestPlatform,
   type TestPlatform,
+  type TestStore,
 } from "../../packages/server/src/testing/harness.ts";
 import { startTarget } from "../lib/proc.ts";
 import type { WindowSummary } from "./open-loop.ts";
 
 export type AppPlatform = { platform: TestPlatform; user: Session; teamId: string };
 
-export async function startAppPlatform(overrides: Partial<Config> = {}): Promise<AppPlatform> {
+export async function startAppPlatform(
+  overrides: Partial<Config> = {},
+  store: TestStore = "pglite",
+): Promise<AppPlatform> {
   // The API rate limit would throttle the benchmark's own polling.
-  const platform = await startTestPlatform("pglite", { apiRateLimit: 1e9, ...overrides });
+  const platform = await startTestPlatform(store, { apiRateLimit: 1e9, ...overrides });
   const user = await signUp(platform.url);
   return { platform, user, teamId: user.personalTeamId };
 }

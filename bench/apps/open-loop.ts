@@ -5,6 +5,7 @@
 // {type: "start"} → requests flow; {type: "stop"} → no new requests, the ones in flight end,
 // then {type: "window", ...} with what was seen.
 import { Agent, request } from "node:http";
+import { percentile } from "../lib/stats.ts";
 
 const edge = new URL(process.env.LOAD_EDGE_URL ?? "");
 const host = process.env.LOAD_HOST ?? "";
@@ -87,11 +88,6 @@ function tick(): void {
     sent += 1;
     send();
   }
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
 function summarise(windowStart: number): WindowSummary {

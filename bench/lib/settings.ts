@@ -19,5 +19,7 @@ export const settings = {
   stores: (process.env.BENCH_STORES ?? "pglite,postgres").split(",").map((s) => s.trim()),
   /** Cold and warm starts measured; the median is reported. */
   startRuns: envNumber("BENCH_START_RUNS", 3),
+  /** The store of the platform the function benchmarks start: pglite or postgres. */
+  functionStore: process.env.BENCH_FUNCTION_STORE === "postgres" ? ("postgres" as const) : ("pglite" as const),
   postgresUrl: process.env.SLIPWAY_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
 };

@@ -169,6 +169,30 @@ describe("function runtime", () => {
       await parked.stop();
     }
   });
+
+  it("answers from an instance frozen longer than an HTTP keep-alive timeout, on the same warm instance", async () => {
+    const parked = createFunctionRuntime({
+      sandbox: fixture.sandbox,
+      logger: testLogger,
+      slotsDir: join(fixture.workRoot, "long-parked-slots"),
+      pool: { size: 0, limits, runtimes: ["node"] },
+      freezeAfterMs: 100,
+      idleStopMs: 60_000,
+    });
+    try {
+      const fn = await code("long-parked", "export default () => new Response(String(process.pid));");
+      const first = await parked.invoke(fn, get());
+      // Node's servers close an idle connection after 5 s; frozen, its timer fires on thaw.
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      expect(parked.instances()[0]?.isFrozen).toBe(true);
+      const thawed = await parked.invoke(fn, get());
+      expect(thawed).toMatchObject({ status: 200, isCold: false, outcome: "ok" });
+      expect(thawed.body.toString()).toBe(first.body.toString());
+    } finally {
+      await parked.stop();
+    }
+  });
+
   const slowHandlers = {
     node: `const instance = Math.random();
       export default async (request) => {

@@ -112,9 +112,14 @@ async function warmUp() {
 }
 
 await warmUp();
-createServer((req, res) => {
+const server = createServer((req, res) => {
   if (req.url === "/__slipway/load" && req.method === "POST") return void load(req, res);
   if (!handler) return send(res, 503, { error: "no function loaded" });
   const current = { id: req.headers["x-slipway-invocation"] ?? "", pending: { stdout: "", stderr: "" } };
   invocation.run(current, () => void invoke(req, res, current));
-}).listen(port, "127.0.0.1");
+});
+// The platform keeps connections to an instance open across invocations, and a frozen instance's
+// timers fire the moment it thaws: an idle timeout would close the very socket the next call
+// is being written to. The platform closes them when it stops the instance.
+server.keepAliveTimeout = 0;
+server.listen(port, "127.0.0.1");
