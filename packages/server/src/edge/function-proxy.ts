@@ -108,11 +108,14 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | null
 
 /** The request as a function sees it: one value per header, the edge's X-Forwarded-* in place. */
 function functionHeaders(req: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(forwardedHeaders(req))) {
-    if (name !== invocationHeader) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+  // forwardedHeaders' object is this request's own: made one value per header in place.
+  const headers = forwardedHeaders(req);
+  if (invocationHeader in headers) delete headers[invocationHeader];
+  for (const name in headers) {
+    const value = headers[name];
+    if (Array.isArray(value)) headers[name] = value.join(", ");
   }
-  return headers;
+  return headers as Record<string, string>;
 }
 
 /** Answers one request with a function: 413 over the body limit, 502 when the call fails. */

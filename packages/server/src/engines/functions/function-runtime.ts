@@ -1,6 +1,4 @@
-import { readFileSync } from "node:fs";
-import { chmod, cp, lstat, mkdir, readdir, readFile, rm } from "node:fs/promises";
-import { Agent, request } from "node:http";
+import { chmod, cp, lstat, mkdir, readdir, rm } from "node:fs/promises";
 import { basename, join, posix } from "node:path";
 import { functionRuntimeNames } from "@slipway/contracts";
 import { freePort } from "../../platform/free-port.ts";
@@ -9,6 +7,7 @@ import type { Logger } from "../../platform/logger.ts";
 import { answersTcp } from "../runtime/health-probe.ts";
 import type { Sandbox, SandboxInstance, SandboxInstanceLimits, Workspace } from "../sandbox/sandbox.types.ts";
 import { processTree } from "../sandbox/sandbox-process.ts";
+import { callInstance, createUsageReader, TimedOut, type UsageReader } from "./instance-call.ts";
 import { createInvocationLog, type InvocationLog, parseHostLine } from "./invocation-log.ts";
 import { shellQuote } from "./packaging-steps.ts";
 
@@ -114,6 +113,8 @@ type Instance = {
   inFlight: number;
   /** The runtime's own process (inside the sandbox's), found once: its /proc entry gives CPU and memory. */
   runtimePid: number | null;
+  /** Reads the runtime process's /proc entry (open while the instance lives). */
+  usage: UsageReader | null;
   /** Where its output goes: the invocations in flight (and a cold start's load), by invocation id. */
   logs: Map<string, InvocationLog>;
   /** The last lines it printed with no invocation in flight: why a runtime did not start. */
@@ -148,7 +149,6 @@ export type FunctionRuntimeOptions = {
 const outputWaitMs = 1_000;
 const strayLinesKept = 20;
 const hostsDir = join(import.meta.dirname, "hosts");
-const agent = new Agent({ keepAlive: true });
 
 const sameLimits = (a: SandboxInstanceLimits, b: SandboxInstanceLimits) =>
   a.memoryMb === b.memoryMb && a.cpus === b.cpus && a.pids === b.pids;
@@ -188,6 +188,7 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions) {
       concurrency: 1,
       inFlight: 0,
       runtimePid: null,
+      usage: null,
       logs: new Map(cold ? [[cold.log.id, cold.log]] : []),
       strayLines: [],
       isFrozen: false,
@@ -229,6 +230,7 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions) {
     }
     const name = host.processName(entry);
     instance.runtimePid = (await processTree(instance.sandbox.pid)).find((p) => p.name === name)?.pid ?? null;
+    if (instance.runtimePid !== null && !instance.exited) instance.usage = createUsageReader(instance.runtimePid);
     return instance;
   }
 
@@ -278,6 +280,7 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions) {
 
   async function forget(instance: Instance) {
     unpark(instance);
+    instance.usage?.close();
     all.delete(instance);
     const pool = blanks.get(instance.runtime) ?? [];
     const index = pool.indexOf(instance);
@@ -357,7 +360,7 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions) {
     instance.logs.set(log.id, log);
     await copyCode(code.codeDir, instance.slotDir);
     const body = Buffer.from(JSON.stringify({ entry: join(codeMount, code.entry), env: code.env }));
-    const loaded = await call(
+    const loaded = await callInstance(
       instance,
       "POST",
       "/__slipway/load",
@@ -432,13 +435,20 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions) {
       }
       const { instance, initMs, isCold } = acquired;
       instance.logs.set(invocationId, log);
-      const before = usageOf(instance);
+      const before = instance.usage?.read() ?? null;
       const invokeStarted = performance.now();
       const headers = { ...req.headers, "x-slipway-invocation": invocationId };
       try {
-        const res = await call(instance, req.method, req.path, headers, req.body, code.timeoutMs);
-        await log.drained(outputWaitMs);
-        const after = usageOf(instance);
+        const { printed, ...res } = await callInstance(
+          instance,
+          req.method,
+          req.path,
+          headers,
+          req.body,
+          code.timeoutMs,
+        );
+        await log.drained(outputWaitMs, printed);
+        const after = instance.usage?.read() ?? null;
         release(instance, invocationId);
         return {
           ...res,
@@ -505,7 +515,6 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions) {
 export type FunctionRuntime = ReturnType<typeof createFunctionRuntime>;
 
 class LoadFailure extends Error {}
-class TimedOut extends Error {}
 class StartFailure extends Error {
   constructor(message: string, lastLines: string[]) {
     super(lastLines.length > 0 ? `${message}: ${lastLines.slice(-5).join("\n")}` : message);
@@ -527,67 +536,6 @@ function removeFrom<T>(lists: Map<string, T[]>, key: string, item: T) {
   const index = list?.indexOf(item) ?? -1;
   if (index !== -1) list?.splice(index, 1);
   if (list?.length === 0) lists.delete(key);
-}
-
-/** One request to an instance; rejects with TimedOut after timeoutMs, or with the socket's error. */
-function call(
-  instance: Instance,
-  method: string,
-  path: string,
-  headers: Record<string, string>,
-  body: Buffer | undefined,
-  timeoutMs: number,
-  isRetry = false,
-): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    let hasAnswered = false;
-    let hasTimedOut = false;
-    const req = request({ host: "127.0.0.1", port: instance.port, method, path, headers, agent }, (res) => {
-      hasAnswered = true;
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => {
-        clearTimeout(timer);
-        const out: Record<string, string> = {};
-        for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) out[name] = String(value);
-        resolve({ status: res.statusCode ?? 502, headers: out, body: Buffer.concat(chunks) });
-      });
-      res.on("error", reject);
-    });
-    const timer = setTimeout(() => {
-      hasTimedOut = true;
-      req.destroy();
-      reject(new TimedOut());
-    }, timeoutMs);
-    req.on("error", (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      if (hasTimedOut) return;
-      // A kept-alive socket the instance closed while it sat idle: the request never reached
-      // the function, so sending it once more on a new connection cannot run it twice.
-      const isStale = req.reusedSocket && !hasAnswered && (error.code === "ECONNRESET" || error.code === "EPIPE");
-      if (isStale && !isRetry && !instance.exited)
-        resolve(call(instance, method, path, headers, body, timeoutMs, true));
-      else reject(error);
-    });
-    req.end(body);
-  });
-}
-
-/** CPU time and resident memory of the runtime process, from its /proc entry. */
-function usageOf(instance: Instance): { cpuMs: number; memoryBytes: number } | null {
-  if (instance.runtimePid === null) return null;
-  // Read synchronously: a /proc read is a few microseconds in the kernel, while the promise
-  // version's thread-pool round trips cost the platform a fifth of its time under load.
-  let text = "";
-  try {
-    text = readFileSync(`/proc/${instance.runtimePid}/stat`, "utf8");
-  } catch {
-    return null;
-  }
-  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  if (fields.length < 22) return null;
-  // utime, stime (fields 14, 15) in ticks of 10 ms; rss (field 24) in 4 KiB pages.
-  return { cpuMs: (Number(fields[11]) + Number(fields[12])) * 10, memoryBytes: Number(fields[21]) * 4096 };
 }
 
 /**

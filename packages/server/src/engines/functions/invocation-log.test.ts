@@ -33,4 +33,18 @@ describe("invocation log", () => {
     await log.drained(100);
     expect(performance.now() - waited).toBeGreaterThanOrEqual(90);
   });
+
+  it("waits only for the end markers of the streams the host says the invocation printed on", async () => {
+    const log = createInvocationLog("inv_1");
+    const started = performance.now();
+    await log.drained(5_000, "none");
+    setTimeout(() => log.markEnded("stderr"), 10);
+    await log.drained(5_000, "stderr");
+    expect(performance.now() - started).toBeLessThan(1_000);
+    // The next request closes both again unless its host says otherwise.
+    log.markEnded("stderr");
+    const waited = performance.now();
+    await log.drained(100);
+    expect(performance.now() - waited).toBeGreaterThanOrEqual(90);
+  });
 });

@@ -10,7 +10,13 @@
  *
  * A host cannot tag everything (a thread the handler started, Go's fmt): such lines belong to
  * whichever invocations are in flight when they arrive.
+ *
+ * A host may answer with the header below, listing the streams the invocation printed on
+ * ("stdout, stderr", or "none"): it closes only those, and the runtime waits for only those
+ * markers, so an invocation that printed nothing waits for none. The header is the host's
+ * (it drops one the handler set) and never reaches the caller.
  */
+export const outputHeader = "x-slipway-output";
 
 /** Kept per invocation; past either figure the rest is counted, not kept. */
 export const maxLogLines = 200;
@@ -42,10 +48,11 @@ export type InvocationLog = {
   push(stream: "stdout" | "stderr", text: string): void;
   markEnded(stream: "stdout" | "stderr"): void;
   /**
-   * Waits until the host has closed this id's output on both streams (or waitMs passed), then
-   * expects the next request under the same id (a cold start's load, then its invocation).
+   * Waits until the host has closed this id's output on both streams, or on those `printed`
+   * (the host's header) names, or until waitMs passed; then expects the next request under the
+   * same id (a cold start's load, then its invocation).
    */
-  drained(waitMs: number): Promise<void>;
+  drained(waitMs: number, printed?: string): Promise<void>;
   /** The lines kept, and "… N more lines" when some were not. */
   lines(): string[];
 };
@@ -55,6 +62,9 @@ export function createInvocationLog(id: string): InvocationLog {
   let bytes = 0;
   let dropped = 0;
   const ended = { stdout: false, stderr: false };
+  /** The streams the current request closes. */
+  const closing = { stdout: true, stderr: true };
+  const isDrained = () => (ended.stdout || !closing.stdout) && (ended.stderr || !closing.stderr);
   let onEnded: (() => void) | null = null;
 
   return {
@@ -72,10 +82,15 @@ export function createInvocationLog(id: string): InvocationLog {
     },
     markEnded(stream) {
       ended[stream] = true;
-      if (ended.stdout && ended.stderr) onEnded?.();
+      if (isDrained()) onEnded?.();
     },
-    async drained(waitMs) {
-      if (!(ended.stdout && ended.stderr)) {
+    async drained(waitMs, printed) {
+      if (printed !== undefined) {
+        const streams = printed.split(",").map((name) => name.trim());
+        closing.stdout = streams.includes("stdout");
+        closing.stderr = streams.includes("stderr");
+      }
+      if (!isDrained()) {
         let timer: NodeJS.Timeout | undefined;
         await new Promise<void>((resolve) => {
           onEnded = resolve;
@@ -86,6 +101,8 @@ export function createInvocationLog(id: string): InvocationLog {
       }
       ended.stdout = false;
       ended.stderr = false;
+      closing.stdout = true;
+      closing.stderr = true;
     },
     lines: () => (dropped > 0 ? [...kept, `… ${dropped} more ${dropped === 1 ? "line" : "lines"}`] : [...kept]),
   };

@@ -111,6 +111,7 @@ export function createFunctionGateway(deps: {
   let table = new Map<string, Loaded>();
   const calls = new Map<string, FunctionCall>();
   const envs = new Map<string, Record<string, string>>();
+  const codes = new WeakMap<Loaded, FunctionCode>();
   const inFlight = new Map<string, number>();
   const windows = new Map<string, { startedAt: number; count: number }>();
   const verdicts = new Map<string, { verdict: CallerVerdict; until: number }>();
@@ -172,7 +173,17 @@ export function createFunctionGateway(deps: {
     return env;
   }
 
+  /** Made once per loaded table entry (a reload makes new ones): the runtime only reads it. */
   function codeOf(fn: Loaded, version: NonNullable<Loaded["version"]>): FunctionCode {
+    let code = codes.get(fn);
+    if (!code) {
+      code = makeCode(fn, version);
+      codes.set(fn, code);
+    }
+    return code;
+  }
+
+  function makeCode(fn: Loaded, version: NonNullable<Loaded["version"]>): FunctionCode {
     const { memoryMb, timeoutSeconds, concurrency } = fn.settings;
     return {
       runtime: fn.runtime,
@@ -333,11 +344,12 @@ export function createFunctionGateway(deps: {
   async function serveHttp(functionId: string, request: Parameters<FunctionCall>[0]): Promise<FunctionReply> {
     const fn = table.get(functionId);
     if (!fn) return functionError(404, "not_found", "function not found");
-    const headers = { ...request.headers };
+    let headers = request.headers;
     if (fn.settings.isPrivate) {
       const denied = await checkCaller(fn, headers.authorization);
       if (denied) return denied;
       // The platform's token is for the platform, not for the function's code.
+      headers = { ...headers };
       delete headers.authorization;
     }
     const asked = { method: request.method, path: request.path, headers, body: request.body };

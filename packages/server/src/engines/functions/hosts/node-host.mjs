@@ -4,6 +4,7 @@
 // back. Several requests may run at once. What a handler prints is tagged with its invocation
 // id (see invocation-log.ts); what it throws goes to stderr, never into the response.
 import { AsyncLocalStorage } from "node:async_hooks";
+import { ChildProcess } from "node:child_process";
 import { createServer } from "node:http";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
@@ -11,8 +12,13 @@ import { pathToFileURL } from "node:url";
 const port = Number(process.env.PORT);
 let handler = null;
 
-/** The invocation whose handler is running: { id, pending: { stdout, stderr } } (a partial line each). */
+/**
+ * The invocation whose handler is running: { id, pending: { stdout, stderr } (a partial line
+ * each), printed: { stdout, stderr } (whether it wrote on each) }.
+ */
 const invocation = new AsyncLocalStorage();
+/** Every invocation in flight (the same objects). */
+const inFlight = new Set();
 const streams = ["stdout", "stderr"];
 const rawWrite = Object.fromEntries(streams.map((name) => [name, process[name].write.bind(process[name])]));
 
@@ -22,7 +28,13 @@ for (const name of streams) {
   process[name].write = (chunk, encoding, callback) => {
     const current = invocation.getStore();
     const done = typeof encoding === "function" ? encoding : callback;
-    if (!current) return rawWrite[name](chunk, encoding, callback);
+    if (!current) {
+      // Untagged (a worker thread's console, a timer of no invocation): it goes to every
+      // invocation in flight, whose end marker must then follow it.
+      for (const other of inFlight) other.printed[name] = true;
+      return rawWrite[name](chunk, encoding, callback);
+    }
+    current.printed[name] = true;
     const text =
       typeof chunk === "string"
         ? Buffer.from(chunk, typeof encoding === "string" ? encoding : "utf8").toString()
@@ -35,9 +47,27 @@ for (const name of streams) {
   };
 }
 
-/** The rest of each stream's partial line, then the end markers. */
-function endOutput(id, pending = { stdout: "", stderr: "" }) {
+// A child process may write on the very pipes, which nothing here sees: an invocation that
+// starts one closes both streams. (Writes to the descriptors themselves are not seen: those of
+// fs.writeSync(1) or of a child run by spawnSync/execSync go, like another host's untagged
+// output, to whichever invocations are in flight when they arrive.)
+const spawnChild = ChildProcess.prototype.spawn;
+ChildProcess.prototype.spawn = function spawn(...args) {
+  const current = invocation.getStore();
+  if (current) current.printed = { stdout: true, stderr: true };
+  return spawnChild.apply(this, args);
+};
+
+/** Says which streams an invocation printed on (see invocation-log.ts). */
+const outputHeader = "x-slipway-output";
+/** A body up to this size is read whole before the head goes out, so that the head can say so. */
+const headerBodyBytes = 64 * 1024;
+const printedList = (printed) => streams.filter((name) => printed[name]).join(", ") || "none";
+
+/** The rest of each stream's partial line, then the end markers: on `only` those streams it names. */
+function endOutput(id, pending = { stdout: "", stderr: "" }, only = null) {
   for (const name of streams) {
+    if (only && !only[name]) continue;
     const rest = pending[name] ? `\x1f${id}\x1f${pending[name]}\n` : "";
     pending[name] = "";
     rawWrite[name](`${rest}\x1f${id}\x1e\n`);
@@ -86,17 +116,52 @@ async function invoke(req, res, current) {
     response.headers.forEach((value, key) => {
       headers[key] = key in headers ? `${headers[key]}, ${value}` : value;
     });
+    delete headers[outputHeader];
+    // A short body is read whole first: once the handler's answer is complete, the head lists
+    // the streams it printed on, and only those are closed. A longer one streams, and closes both.
+    const chunks = [];
+    let size = 0;
+    const reader = response.body?.getReader();
+    let next = { done: true };
+    try {
+      next = reader ? await reader.read() : next;
+      while (!next.done && size <= headerBodyBytes) {
+        chunks.push(next.value);
+        size += next.value.byteLength;
+        next = await reader.read();
+      }
+    } catch (error) {
+      // As when the body fails while streaming: the head is out, the connection is cut.
+      res.writeHead(response.status, headers);
+      throw error;
+    }
+    if (next.done) {
+      headers[outputHeader] = printedList(current.printed);
+      endOutput(current.id, current.pending, current.printed);
+      res.writeHead(response.status, headers);
+      res.end(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+      return;
+    }
     res.writeHead(response.status, headers);
-    if (response.body) for await (const chunk of response.body) res.write(chunk);
+    for (const chunk of chunks) res.write(chunk);
+    for (; !next.done; next = await reader.read()) res.write(next.value);
     endOutput(current.id, current.pending);
     res.end();
   } catch (error) {
     console.error(error?.stack ?? String(error));
-    endOutput(current.id, current.pending);
     if (!res.headersSent) {
-      res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+      endOutput(current.id, current.pending, current.printed);
+      res.writeHead(500, {
+        "content-type": "text/plain; charset=utf-8",
+        [outputHeader]: printedList(current.printed),
+      });
       res.end(`The function failed. Request id: ${current.id}\n`);
-    } else res.destroy();
+    } else {
+      endOutput(current.id, current.pending);
+      res.destroy();
+    }
+  } finally {
+    inFlight.delete(current);
   }
 }
 
@@ -115,7 +180,12 @@ await warmUp();
 const server = createServer((req, res) => {
   if (req.url === "/__slipway/load" && req.method === "POST") return void load(req, res);
   if (!handler) return send(res, 503, { error: "no function loaded" });
-  const current = { id: req.headers["x-slipway-invocation"] ?? "", pending: { stdout: "", stderr: "" } };
+  const current = {
+    id: req.headers["x-slipway-invocation"] ?? "",
+    pending: { stdout: "", stderr: "" },
+    printed: { stdout: false, stderr: false },
+  };
+  inFlight.add(current);
   invocation.run(current, () => void invoke(req, res, current));
 });
 // The platform keeps connections to an instance open across invocations, and a frozen instance's
