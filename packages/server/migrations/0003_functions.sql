@@ -30,6 +30,7 @@ CREATE TABLE "function_invocations" (
 	"logs" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"response_body" text,
 	"request" jsonb,
+	"dedupe_key" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"finished_at" timestamp with time zone
 );
@@ -87,6 +88,7 @@ ALTER TABLE "functions" ADD CONSTRAINT "functions_project_id_projects_id_fk" FOR
 CREATE UNIQUE INDEX "function_env_vars_key_idx" ON "function_env_vars" USING btree ("function_id","key");--> statement-breakpoint
 CREATE INDEX "function_invocations_function_idx" ON "function_invocations" USING btree ("function_id","created_at");--> statement-breakpoint
 CREATE INDEX "function_invocations_team_idx" ON "function_invocations" USING btree ("team_id","created_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "function_invocations_dedupe_idx" ON "function_invocations" USING btree ("function_id","dedupe_key");--> statement-breakpoint
 CREATE INDEX "function_triggers_function_idx" ON "function_triggers" USING btree ("function_id");--> statement-breakpoint
 CREATE INDEX "function_triggers_event_idx" ON "function_triggers" USING btree ("event");--> statement-breakpoint
 CREATE UNIQUE INDEX "function_versions_number_idx" ON "function_versions" USING btree ("function_id","number");--> statement-breakpoint

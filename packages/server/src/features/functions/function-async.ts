@@ -26,12 +26,15 @@ export type AsyncRequest = GatewayRequest;
 /** The request as kept on the invocation row, for retries and redrives. */
 type StoredRequest = { method: string; path: string; headers: Record<string, string>; bodyBase64: string | null };
 
+/** Sent to the function with an async invocation that has a dedupe key: what fired it, once. */
+export const idempotencyKeyHeader = "x-slipway-idempotency-key";
+
 export type EnqueueAsyncInput = {
   teamId: string;
   functionId: string;
   trigger: InvocationTrigger;
   request: AsyncRequest;
-  /** A second enqueue with the same key while the first is pending is a no-op (returns null). */
+  /** What fired it: a second enqueue with the same key for the function is a no-op (returns null), ever after. */
   dedupeKey?: string;
 };
 /** Queues an invocation in the caller's transaction; its id, or null when deduplicated. */
@@ -110,24 +113,29 @@ export function createFunctionAsync(deps: {
   const enqueue: EnqueueAsync = (executor, input) =>
     executor.transaction(async (tx) => {
       const invocationId = newId("inv");
-      const jobId = await deps.queue.enqueue(
-        tx,
-        job,
-        { invocationId },
-        input.dedupeKey ? { dedupeKey: input.dedupeKey } : {},
-      );
-      if (jobId === null) return null;
-      await tx.insert(functionInvocations).values({
-        id: invocationId,
-        teamId: input.teamId,
-        functionId: input.functionId,
-        trigger: input.trigger,
-        mode: "async",
-        status: "queued",
-        method: input.request.method,
-        path: input.request.path.slice(0, 2048),
-        request: toStored(input.request),
-      });
+      // The key also reaches the function, which may dedupe on its side too.
+      const request = input.dedupeKey
+        ? { ...input.request, headers: { ...input.request.headers, [idempotencyKeyHeader]: input.dedupeKey } }
+        : input.request;
+      const [inserted] = await tx
+        .insert(functionInvocations)
+        .values({
+          id: invocationId,
+          teamId: input.teamId,
+          functionId: input.functionId,
+          trigger: input.trigger,
+          mode: "async",
+          status: "queued",
+          method: request.method,
+          path: request.path.slice(0, 2048),
+          request: toStored(request),
+          dedupeKey: input.dedupeKey ?? null,
+        })
+        .onConflictDoNothing()
+        .returning({ id: functionInvocations.id });
+      // A second delivery of what fired it (a redelivered event, a cron slot run again): already queued or run.
+      if (!inserted) return null;
+      await deps.queue.enqueue(tx, job, { invocationId });
       return invocationId;
     });
 

@@ -5,7 +5,6 @@ import type { Executor } from "../../platform/db.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { Queue } from "../../platform/queue.ts";
 import { type EnqueueAsync, jsonInvocationRequest, type OnSettled, type SettledInvocation } from "./function-async.ts";
-import { enqueueOnce } from "./function-triggers.ts";
 import { functions } from "./functions.tables.ts";
 
 /**
@@ -96,7 +95,7 @@ export function startFunctionDestinations(deps: DestinationDeps) {
       deps.logger.warn({ invocationId: settled.invocationId, destination }, "destination function not found");
       return;
     }
-    await enqueueOnce(tx, deps.enqueueAsync, {
+    await deps.enqueueAsync(tx, {
       teamId: settled.teamId,
       functionId: target.id,
       trigger: "destination",

@@ -57,6 +57,7 @@ export function insertedRow(row: InvocationInsert & { createdAt: Date }): Invoca
     logs: [],
     responseBody: null,
     request: null,
+    dedupeKey: null,
     finishedAt: null,
     ...row,
   };

@@ -29,41 +29,6 @@ const schedulePrefix = "function-trigger:";
 const scheduleName = (triggerId: string) => `${schedulePrefix}${triggerId}`;
 const isPlatformEvent = (type: string) => (platformEventTypes as readonly string[]).includes(type);
 
-/**
- * What fired the invocation, once: the function sees it (to dedupe on its side too) and a second
- * delivery finds it on the invocation already queued. The queue's own dedupe key only holds while
- * the first job is pending; this holds after it finished.
- */
-export const idempotencyKeyHeader = "x-slipway-idempotency-key";
-
-/**
- * Queues an async invocation unless one with this key was queued already; its id, or null.
- * Call it in the transaction that records the firing. Deliveries of one firing come within
- * minutes of each other (the outbox's and the queue's retries), so only the last hour of the
- * function's invocations is looked at: the lookup stays small for a function fired every second.
- */
-export async function enqueueOnce(
-  tx: Executor,
-  enqueueAsync: EnqueueAsync,
-  input: EnqueueAsyncInput & { dedupeKey: string },
-): Promise<string | null> {
-  const [existing] = await tx
-    .select({ id: functionInvocations.id })
-    .from(functionInvocations)
-    .where(
-      and(
-        eq(functionInvocations.functionId, input.functionId),
-        eq(functionInvocations.mode, "async"),
-        sql`${functionInvocations.createdAt} > now() - interval '1 hour'`,
-        sql`${functionInvocations.request}->'headers'->>${idempotencyKeyHeader} = ${input.dedupeKey}`,
-      ),
-    )
-    .limit(1);
-  if (existing) return null;
-  const headers = { ...input.request.headers, [idempotencyKeyHeader]: input.dedupeKey };
-  return enqueueAsync(tx, { ...input, request: { ...input.request, headers } });
-}
-
 type TriggerRow = typeof functionTriggers.$inferSelect;
 /** The function is already resolved in the caller's team (a 404 otherwise). */
 type TriggerScope = Scope & { functionId: string };
@@ -215,7 +180,7 @@ async function fireCronTrigger(triggerId: string, jobId: string, deps: TriggerEn
       firedAt: firedAt.toISOString(),
       triggerId: row.id,
     };
-    await enqueueOnce(tx, deps.enqueueAsync, {
+    await deps.enqueueAsync(tx, {
       teamId: row.teamId,
       functionId: row.functionId,
       trigger: "cron",
@@ -249,7 +214,7 @@ async function fireEventTriggers(event: StoredEvent, deps: TriggerEngineDeps) {
   // One transaction: a delivery that fails halfway is retried whole, never half-invoked.
   await deps.db.transaction(async (tx) => {
     for (const row of targets) {
-      await enqueueOnce(tx, deps.enqueueAsync, {
+      await deps.enqueueAsync(tx, {
         teamId: row.teamId,
         functionId: row.functionId,
         trigger: "event",

@@ -107,12 +107,15 @@ export const functionInvocations = pgTable(
     responseBody: text("response_body"),
     /** Async: the request as queued ({method, path, headers, bodyBase64}), kept for retries and redrives. */
     request: jsonb("request").$type<Record<string, unknown>>(),
+    /** What fired an async invocation (a cron slot, an event, a settled invocation): it runs once per key. */
+    dedupeKey: text("dedupe_key"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
   (t) => [
     index("function_invocations_function_idx").on(t.functionId, t.createdAt),
     index("function_invocations_team_idx").on(t.teamId, t.createdAt),
+    uniqueIndex("function_invocations_dedupe_idx").on(t.functionId, t.dedupeKey),
   ],
 );
 
